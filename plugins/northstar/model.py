@@ -1,0 +1,388 @@
+"""The typed plan: one frozen model per plan file, and the assembled `Plan`.
+
+Strategy (direction, leader-owned) and execution (motion, team-owned) live in separate files and
+separate models, so nothing can blur them by accident. Descriptions become the JSON Schema that
+editors use for completion and hover help.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic_core import PydanticCustomError
+
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+"""Ids become URL path segments: lower-case letters and digits joined by single hyphens."""
+
+
+def slugify(text: str) -> str:
+    """The nearest safe slug to `text` (used to suggest a fix for a bad id)."""
+    return "-".join(re.findall(r"[a-z0-9]+", text.lower())) or "item"
+
+
+def _check_slug(value: str) -> str:
+    if not SLUG.fullmatch(value) or len(value) > 64:
+        suggestion = slugify(value)[:64].strip("-")
+        raise PydanticCustomError(
+            "NS207",
+            f"id {value!r} is not a safe slug: ids become URLs, so use lower-case letters, digits and "
+            f"single hyphens, at most 64 characters (try {suggestion!r})",
+        )
+    return value
+
+
+def _one_owner(value: Any) -> Any:
+    if isinstance(value, list):
+        raise PydanticCustomError(
+            "one_owner",
+            "names {count} owners; exactly one person owns it (name the others in the description)",
+            {"count": len(value)},
+        )
+    return value
+
+
+def _off(value: Any) -> Any:
+    return "off" if value is False else value  # YAML 1.1 reads an unquoted `off` as false
+
+
+Id = Annotated[
+    str,
+    AfterValidator(_check_slug),
+    Field(
+        description="A stable id: lower-case letters, digits and hyphens (it becomes a URL).",
+        json_schema_extra={"pattern": f"^{SLUG.pattern}$", "maxLength": 64},
+    ),
+]
+Ref = Annotated[str, Field(description="The id of something declared elsewhere in the plan.")]
+Owner = Annotated[str, BeforeValidator(_one_owner), Field(description="The id of the one person accountable.")]
+Text = Annotated[str, Field(description="Markdown text.")]
+Score = Annotated[float, Field(ge=0, le=1)]
+
+
+class Model(BaseModel):
+    """Base for every plan model: frozen, strict about keys, no NaN or infinity."""
+
+    model_config = ConfigDict(
+        frozen=True,
+        extra="forbid",
+        allow_inf_nan=False,
+        coerce_numbers_to_str=True,
+        use_attribute_docstrings=True,
+    )
+
+
+# --- strategy: direction -------------------------------------------------------------------------
+
+
+class Value(Model):
+    """A core value: how we behave, whatever the plan."""
+
+    id: Id
+    title: str
+    description: Text = ""
+
+
+class NorthStar(Model):
+    """The long-horizon aim (BHAG): 10-25 years, bold, measurable."""
+
+    id: Id = "north-star"
+    statement: Text
+    by: int | None = Field(default=None, ge=1900, le=2200)
+    """The year by which it is reached."""
+
+
+class Target(Model):
+    """A 3-5-year target: where the company will be, in numbers."""
+
+    id: Id
+    title: str
+    by: int = Field(ge=1900, le=2200)
+    """The year by which it is reached."""
+    description: Text = ""
+
+
+class Choice(Model):
+    """A strategic choice: where we play or how we win."""
+
+    id: Id
+    title: str
+    description: Text = ""
+
+
+class TradeOff(Model):
+    """Something we have decided NOT to do, and why."""
+
+    id: Id
+    title: str
+    why: Text
+    """The reason: what we gain by saying no."""
+
+
+class TalentNeed(Model):
+    """A capability or role the strategy needs from people."""
+
+    id: Id
+    title: str
+    why: Text = ""
+
+
+class Strategy(Model):
+    """`strategy.yml`: the leader's direction. Long horizon, explicit trade-offs, no dated tasks."""
+
+    owner: Annotated[str, BeforeValidator(_one_owner)]
+    """The one leader who owns the strategy (a person id)."""
+    reviewed: date
+    """When the owner last reviewed the whole strategy."""
+    purpose: Text
+    """Why we exist, beyond making money."""
+    values: list[Value] = []
+    north_star: NorthStar | None = None
+    targets: list[Target] = []
+    """3-5-year targets."""
+    where_to_play: list[Choice] = []
+    """Segments, geographies and offers we choose to compete in."""
+    how_to_win: list[Choice] = []
+    """Why customers choose us there, over everyone else."""
+    not_doing: list[TradeOff] = []
+    """The trade-offs: what we will not do, each with its why."""
+    talent: list[TalentNeed] = []
+    strengths: list[Text] = []
+    weaknesses: list[Text] = []
+    trends: list[Text] = []
+    """Market and technology trends we must respond to."""
+
+
+# --- the company calendar and annual plan --------------------------------------------------------
+
+
+class Goal(Model):
+    """An annual goal: what the company must achieve this year to move along its strategy."""
+
+    id: Id
+    title: str
+    description: Text = ""
+    owner: Owner | None = None
+    measure: str = ""
+    """How we will know, e.g. '$48M revenue'."""
+    supports: list[Ref] = []
+    """Ids of the strategic choices or targets this goal moves forward."""
+
+
+class Quarter(Model):
+    """A planning period inside a year."""
+
+    id: Id
+    name: str = ""
+    start: date
+    end: date
+
+
+class Year(Model):
+    """A planning year with its theme, annual goals and quarters."""
+
+    id: Id
+    name: str = ""
+    start: date
+    end: date
+    theme: str = ""
+    """The rallying theme of the year."""
+    goals: list[Goal] = []
+    quarters: list[Quarter] = []
+
+
+class Company(Model):
+    """`company.yml`: the company's name and its planning calendar with annual goals."""
+
+    name: str
+    years: list[Year]
+
+
+# --- people and teams ----------------------------------------------------------------------------
+
+
+class Person(Model):
+    """Someone who owns something in the plan. Declared once, referenced by id."""
+
+    id: Id
+    name: str
+    title: str = ""
+    email: str = ""
+
+
+class People(Model):
+    """`people.yml`."""
+
+    people: list[Person]
+
+
+class Team(Model):
+    """A team. Teams form a tree through `parent`; the root is the leadership team."""
+
+    id: Id
+    name: str
+    lead: Owner
+    parent: Ref | None = None
+    mission: Text = ""
+    members: list[Ref] = []
+
+
+class Teams(Model):
+    """`teams.yml`."""
+
+    teams: list[Team]
+
+
+# --- execution: motion ---------------------------------------------------------------------------
+
+
+class CheckIn(Model):
+    """A dated progress update."""
+
+    date: date
+    value: float
+    confidence: Score | None = None
+    """0 to 1: how likely the target is to be hit."""
+    note: Text = ""
+
+
+class KeyResult(Model):
+    """A measurable outcome with exactly one owner. Progress is derived, never typed in."""
+
+    id: Id
+    title: str
+    owner: Owner
+    metric: str = ""
+    unit: str = ""
+    baseline: float
+    target: float
+    current: float | None = None
+    """The current value, for teams that do not keep dated check-ins."""
+    confidence: Score | None = None
+    weight: float = Field(default=1, gt=0, le=1000)
+    check_ins: list[CheckIn] = []
+
+
+class Objective(Model):
+    """A qualitative goal for the period, traced up to the strategy through `supports`."""
+
+    id: Id
+    title: str
+    description: Text = ""
+    type: Literal["committed", "aspirational"] = "committed"
+    owner: Owner | None = None
+    """Defaults to the team lead."""
+    supports: list[Ref] = []
+    """Ids of strategic choices, annual goals or another team's objective this period."""
+    weight: float = Field(default=1, gt=0, le=1000)
+    key_results: list[KeyResult] = []
+
+
+RockStatus = Literal["not-started", "on-track", "off-track", "done", "missed", "dropped"]
+
+
+class Rock(Model):
+    """A quarterly priority: a must-do with one owner and a due date."""
+
+    id: Id
+    title: str
+    owner: Owner
+    due: date
+    status: RockStatus = "not-started"
+    supports: list[Ref] = []
+    description: Text = ""
+
+
+class Kpi(Model):
+    """A health metric the team watches every week."""
+
+    id: Id
+    title: str
+    owner: Owner
+    unit: str = ""
+    target: float
+    direction: Literal["up", "down"] = "up"
+    """'up' if higher is better."""
+    current: float | None = None
+    check_ins: list[CheckIn] = []
+
+
+class TeamPeriod(Model):
+    """`execution/<period>/<team>.yml`: one team's work for one quarter."""
+
+    team: Ref
+    period: Ref
+    objectives: list[Objective] = []
+    rocks: list[Rock] = []
+    kpis: list[Kpi] = []
+
+
+# --- settings ------------------------------------------------------------------------------------
+
+
+class Band(Model):
+    """A score band: progress at or above `min` (and below the next band) gets this label."""
+
+    id: Id
+    label: str
+    min: Score
+
+
+DEFAULT_BANDS = (
+    Band(id="off-track", label="Off track", min=0),
+    Band(id="at-risk", label="At risk", min=0.4),
+    Band(id="on-track", label="On track", min=0.7),
+)
+
+Severity = Literal["error", "warning"]
+
+
+class Settings(Model):
+    """`northstar.yml` (optional): lint thresholds, rule severities and score bands."""
+
+    rules: dict[str, Annotated[Literal["error", "warning", "off"], BeforeValidator(_off)]] = {}
+    """Severity per lint code, e.g. `NS306: off`."""
+    max_objectives: int = Field(default=5, ge=1)
+    min_key_results: int = Field(default=2, ge=1)
+    max_owned_key_results: int = Field(default=6, ge=1)
+    """How many active key results one person may own before NS308 warns."""
+    review_months: int = Field(default=13, ge=1)
+    stale_days: int = Field(default=21, ge=1)
+    score_bands: list[Band] = Field(default=list(DEFAULT_BANDS), min_length=1)
+
+
+FILE_MODELS: dict[str, type[Model]] = {
+    "strategy": Strategy,
+    "company": Company,
+    "people": People,
+    "teams": Teams,
+    "execution": TeamPeriod,
+    "settings": Settings,
+}
+"""Each kind of plan file and the model that validates it."""
+
+
+class Plan(BaseModel):
+    """The whole plan, as loaded. A part is None when its file is missing or invalid."""
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    root: Path
+    strategy: Strategy | None = None
+    company: Company | None = None
+    people: People | None = None
+    teams: Teams | None = None
+    execution: tuple[tuple[Path, TeamPeriod], ...] = ()
+    settings: Settings = Settings()
+    complete: bool = True
+    """False when any plan file failed to load: cross-file checks then stay quiet."""
+
+    def quarters(self) -> list[tuple[Year, Quarter]]:
+        """Every quarter with its year, in calendar order."""
+        if self.company is None:
+            return []
+        pairs = [(y, q) for y in self.company.years for q in y.quarters]
+        return sorted(pairs, key=lambda p: (p[1].start, p[1].id))
