@@ -1,0 +1,179 @@
+"""Find the plan files, validate each into its model, and assemble the `Plan`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from northstar.load.errors import describe_error
+from northstar.load.yamlfile import Document, Loc, read_yaml
+from northstar.model import FILE_MODELS, Model, Plan, Settings, TeamPeriod
+from northstar.problems import Problem, did_you_mean, problem
+
+SINGLE_FILES = ("strategy", "company", "people", "teams", "northstar")
+REQUIRED = ("strategy", "company", "people", "teams")
+EXECUTION_DIR = "execution"
+SCHEMA_DIR = "schema"
+_SUFFIXES = (".yml", ".yaml")
+
+EXECUTION_KEYS = frozenset(
+    {
+        "objectives",
+        "key_results",
+        "okrs",
+        "rocks",
+        "priorities",
+        "kpis",
+        "check_ins",
+        "due",
+        "deadline",
+        "baseline",
+        "metric",
+        "status",
+        "confidence",
+        "quarter",
+        "period",
+    }
+)
+"""Keys that mark execution items; inside `strategy.yml` they trigger NS304 instead of NS110."""
+
+
+@dataclass
+class Loaded:
+    """The result of loading: the plan (parts None where invalid), documents and problems."""
+
+    plan: Plan
+    docs: dict[Path, Document] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    paths: dict[str, Path] = field(default_factory=dict)
+    """Where each single file is (or would be): 'strategy', 'company', 'people', 'teams', 'northstar'."""
+
+
+def find_files(root: Path) -> tuple[dict[str, Path], list[Path], list[Problem]]:
+    """The single plan files by kind, the execution files, and warnings for files not read."""
+    singles: dict[str, Path] = {}
+    execution: list[Path] = []
+    problems: list[Problem] = []
+    known = [f"{k}.yml" for k in SINGLE_FILES]
+    for path in sorted(root.rglob("*")):
+        if path.suffix not in _SUFFIXES or not path.is_file():
+            continue
+        rel = path.relative_to(root)
+        if rel.parts[0] == EXECUTION_DIR and len(rel.parts) > 1:
+            execution.append(path)
+        elif len(rel.parts) == 1 and path.stem in SINGLE_FILES:
+            if path.stem in singles:
+                msg = f"both {singles[path.stem].name} and {path.name} exist; keep one"
+                problems.append(problem("NS201", path, (1, 1), msg))
+                continue
+            singles[path.stem] = path
+        elif rel.parts[0] != SCHEMA_DIR:
+            hint = did_you_mean(path.name, known) if len(rel.parts) == 1 else ""
+            where = "" if hint else f"; team work goes under {EXECUTION_DIR}/<period>/<team>.yml"
+            msg = f"Northstar does not read this file{hint or where}"
+            problems.append(problem("NS114", path, (1, 1), msg))
+    return singles, execution, problems
+
+
+def load_plan(root: Path) -> Loaded:
+    """Load every plan file under `root`. Never raises for bad input: problems are returned."""
+    if not root.is_dir():
+        msg = "plan directory not found; pass the folder holding strategy.yml"
+        return Loaded(Plan(root=root, complete=False), {}, [problem("NS113", root, (1, 1), msg)])
+    singles, execution_paths, problems = find_files(root)
+    docs: dict[Path, Document] = {}
+    parts: dict[str, Any] = {}
+    complete = True
+    for kind in REQUIRED:
+        if kind not in singles:
+            complete = False
+            path = root / f"{kind}.yml"
+            problems.append(problem("NS113", path, (1, 1), f"missing {kind}.yml; see the format reference"))
+    for kind, path in singles.items():
+        model = _load(path, "settings" if kind == "northstar" else kind, docs, problems)
+        if model is None:
+            complete = False
+        parts[kind] = model
+    execution: list[tuple[Path, TeamPeriod]] = []
+    for path in execution_paths:
+        model = _load(path, "execution", docs, problems)
+        if isinstance(model, TeamPeriod):
+            execution.append((path, model))
+        else:
+            complete = False
+    settings = parts.pop("northstar", None)
+    plan = Plan(
+        root=root,
+        strategy=parts.get("strategy"),
+        company=parts.get("company"),
+        people=parts.get("people"),
+        teams=parts.get("teams"),
+        execution=tuple(execution),
+        settings=settings if isinstance(settings, Settings) else Settings(),
+        complete=complete,
+    )
+    paths = {kind: singles.get(kind, root / f"{kind}.yml") for kind in SINGLE_FILES}
+    return Loaded(plan, docs, problems, paths)
+
+
+def _load(path: Path, kind: str, docs: dict[Path, Document], problems: list[Problem]) -> Model | None:
+    doc, found = read_yaml(path)
+    problems.extend(found)
+    if doc is None:
+        return None
+    docs[path] = doc
+    if not isinstance(doc.data, dict):
+        what = {list: "a list", type(None): "nothing"}.get(type(doc.data), repr(doc.data)[:40])
+        msg = f"expected a mapping of keys at the top of the file, got {what}"
+        problems.append(problem("NS112", path, doc.position(()), msg))
+        return None
+    data = _strip_execution_keys(doc, problems) if kind == "strategy" else doc.data
+    model_cls = FILE_MODELS[kind]
+    try:
+        model = model_cls.model_validate(data)
+    except ValidationError as exc:
+        problems.extend(_validation_problems(doc, kind, model_cls, exc))
+        return None
+    return None if found else model
+
+
+def _strip_execution_keys(doc: Document, problems: list[Problem]) -> Any:
+    """Remove execution keys from strategy data, warning (NS304) at each one."""
+
+    def strip(value: Any, loc: Loc) -> Any:
+        if isinstance(value, dict):
+            kept = {}
+            for key, item in value.items():
+                if key in EXECUTION_KEYS:
+                    msg = (
+                        f"{key!r} is execution, not strategy: move it to a team file under "
+                        f"{EXECUTION_DIR}/<period>/<team>.yml"
+                    )
+                    problems.append(problem("NS304", doc.path, doc.position((*loc, key), key=True), msg))
+                else:
+                    kept[key] = strip(item, (*loc, key))
+            return kept
+        if isinstance(value, list):
+            return [strip(item, (*loc, i)) for i, item in enumerate(value)]
+        return value
+
+    return strip(doc.data, ())
+
+
+def _validation_problems(doc: Document, kind: str, model_cls: type[Model], exc: ValidationError) -> list[Problem]:
+    out: list[Problem] = []
+    errors = exc.errors(include_url=False)
+    plural = {tuple(e["loc"][:-1]) for e in errors if e["type"] == "extra_forbidden" and e["loc"][-1] == "owners"}
+    for error in errors:
+        loc: Loc = tuple(error["loc"])
+        if any(loc[: i + 1] in doc.reported for i in range(len(loc))):
+            continue  # already reported while reading (duplicate key, bad date, unsafe tag)
+        if error["type"] == "missing" and loc[-1] == "owner" and loc[:-1] in plural:
+            continue  # `owners:` instead of `owner:` is one mistake, reported once
+        code, message, at_key = describe_error(error, kind, model_cls, doc.data)
+        target = loc if error["type"] != "missing" else loc[:-1]
+        out.append(problem(code, doc.path, doc.position(target, key=at_key), message))
+    return out
