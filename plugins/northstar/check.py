@@ -1,0 +1,50 @@
+"""Load and check a plan in one call: what the CLI and the MkDocs adapter both use."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from northstar import git
+from northstar.load import Loaded, load_plan
+from northstar.model import Plan
+from northstar.problems import Problem
+from northstar.rules import run_rules
+
+
+@dataclass(frozen=True)
+class Report:
+    """A checked plan: the loaded files, every problem (sorted) and the date it was judged at."""
+
+    loaded: Loaded
+    problems: list[Problem]
+    as_of: date
+
+    @property
+    def plan(self) -> Plan:
+        return self.loaded.plan
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+
+def default_as_of(root: Path) -> date:
+    """The date of the last commit that touched the plan, so results do not drift with the clock.
+
+    Outside a git repository (or without git) it is today.
+    """
+    return git.last_commit_date(root) or date.today()
+
+
+def check_plan(root: Path, *, as_of: date | None = None, period: str | None = None) -> Report:
+    loaded = load_plan(root)
+    when = as_of or default_as_of(root)
+    problems = [*loaded.problems, *run_rules(loaded, when, period)]
+    problems.sort(key=lambda p: (p.path.as_posix(), p.line, p.col, p.code, p.message))
+    return Report(loaded, problems, when)
