@@ -1,0 +1,121 @@
+"""The `northstar` command line: one plain function per subcommand, each returning an exit code."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+from northstar import __version__
+from northstar.check import Report, check_plan
+from northstar.problems import CODES, Problem
+from northstar.schema import KINDS, dump, plan_schema, schema_for, write_schemas
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date written YYYY-MM-DD, got {text!r}") from None
+
+
+def get_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="northstar", description="Check and publish a company plan.")
+    parser.add_argument("--version", action="version", version=f"northstar {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    check = sub.add_parser("check", help="check the plan files and report every problem")
+    check.add_argument("plan_dir", nargs="?", default="plan", type=Path, help="the plan folder (default: plan)")
+    check.add_argument("--strict", action="store_true", help="fail on warnings too")
+    check.add_argument("--format", choices=["text", "json", "github"], default="text", help="output format")
+    check.add_argument(
+        "--as-of",
+        type=_date,
+        help="judge dates (staleness, review age) as of this day; default: the plan's last commit, else today",
+    )
+    check.add_argument("--period", help="the current quarter id; default: the quarter containing --as-of")
+
+    schema = sub.add_parser("schema", help="print the JSON Schema of plan files")
+    schema.add_argument("--kind", choices=KINDS, help="one kind of file; default: any plan file")
+    schema.add_argument("--out", type=Path, help="write <kind>.schema.json for every kind into this folder")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = get_parser().parse_args(argv)
+    if args.command == "check":
+        return cmd_check(args.plan_dir, strict=args.strict, fmt=args.format, as_of=args.as_of, period=args.period)
+    return cmd_schema(args.kind, args.out)
+
+
+def cmd_check(plan_dir: Path, *, strict: bool, fmt: str, as_of: date | None, period: str | None) -> int:
+    report = check_plan(plan_dir, as_of=as_of, period=period)
+    failed = bool(report.errors) or (strict and bool(report.warnings))
+    if fmt == "json":
+        print(json.dumps(_as_json(report, failed), indent=2))
+    elif fmt == "github":
+        for found in report.problems:
+            print(_annotation(found))
+        print(_summary(report, plan_dir))
+    else:
+        for found in report.problems:
+            print(found)
+        print(_summary(report, plan_dir))
+    return 1 if failed else 0
+
+
+def _summary(report: Report, plan_dir: Path) -> str:
+    errors, warnings = len(report.errors), len(report.warnings)
+    if not errors and not warnings:
+        plan = report.plan
+        teams = len(plan.teams.teams) if plan.teams else 0
+        return f"{plan_dir.as_posix()}: no problems ({teams} teams, {len(plan.execution)} team plans)"
+    return f"{plan_dir.as_posix()}: {errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+
+
+def _as_json(report: Report, failed: bool) -> dict[str, object]:
+    return {
+        "ok": not failed,
+        "as_of": report.as_of.isoformat(),
+        "errors": len(report.errors),
+        "warnings": len(report.warnings),
+        "problems": [
+            {
+                "path": p.path.as_posix(),
+                "line": p.line,
+                "col": p.col,
+                "severity": p.severity,
+                "code": p.code,
+                "name": CODES[p.code].name,
+                "message": p.message,
+            }
+            for p in report.problems
+        ],
+    }
+
+
+def _escape(text: str, *, prop: bool = False) -> str:
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return text.replace(":", "%3A").replace(",", "%2C") if prop else text
+
+
+def _annotation(found: Problem) -> str:
+    """A workflow command that shows the problem on the changed line of a pull request."""
+    level = "error" if found.severity == "error" else "warning"
+    props = [f"file={_escape(found.path.as_posix(), prop=True)}"]
+    if found.line:
+        props += [f"line={found.line}", f"col={found.col}"]
+    props.append(f"title={_escape(f'{found.code} {CODES[found.code].name}', prop=True)}")
+    return f"::{level} {','.join(props)}::{_escape(found.message)}"
+
+
+def cmd_schema(kind: str | None, out: Path | None) -> int:
+    if out is not None:
+        for path in write_schemas(out):
+            print(path.as_posix())
+        return 0
+    sys.stdout.write(dump(schema_for(kind) if kind else plan_schema()))
+    return 0
