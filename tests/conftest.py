@@ -1,0 +1,43 @@
+"""Shared fixtures: building plans from the golden cases, and paths into the repository."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CASES = Path(__file__).resolve().parent / "cases"
+AS_OF = date(2026, 11, 24)
+"""The day the golden cases and the example plan are judged at."""
+
+
+def build_case(case: Path, dest: Path) -> Path:
+    """Copy the base plan to `dest/plan`, then overlay `case`: its files replace or add files,
+    and an empty `NAME.delete` removes NAME."""
+    plan = dest / "plan"
+    shutil.copytree(CASES / "_base", plan)
+    for source in sorted(case.rglob("*")):
+        if not source.is_file() or source.name == "expected.txt":
+            continue
+        target = plan / source.relative_to(case)
+        if source.name.endswith(".delete"):
+            target.with_name(source.name.removesuffix(".delete")).unlink()
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target)
+    return plan
+
+
+@pytest.fixture
+def case_plan(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """Build a case into tmp_path and chdir there, so problems print as `plan/...`."""
+    monkeypatch.chdir(tmp_path)
+
+    def make(name: str) -> Path:
+        build_case(CASES / name, tmp_path)
+        return Path("plan")
+
+    return make
