@@ -134,6 +134,13 @@ _CODES = [
         "A key result nobody has checked in on recently is not being managed.",
         configurable=True,
     ),
+    Code(
+        "NS312",
+        "date-outside-period",
+        "warning",
+        "A rock due outside its quarter, or a check-in before it or in the future, is usually a typo.",
+        configurable=True,
+    ),
 ]
 
 CODES: dict[str, Code] = {c.code: c for c in _CODES}

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 
 from northstar.load.yamlfile import Loc
-from northstar.model import Strategy
+from northstar.model import CheckIn, Strategy
 from northstar.problems import Problem
 from northstar.progress import last_check_in
 from northstar.rules.context import Context
@@ -21,6 +21,7 @@ def check_split(ctx: Context) -> Iterator[Problem]:
     yield from _orphans(ctx)
     yield from _workload(ctx)
     yield from _stale(ctx)
+    yield from _dates(ctx)
 
 
 # --- the strategy itself -------------------------------------------------------------------------
@@ -227,3 +228,33 @@ def _stale(ctx: Context) -> Iterator[Problem]:
                 elif last is not None and last < cutoff:
                     msg = f"key result {kr.id!r}: last check-in {last}, more than {days} days before {ctx.as_of}"
                     yield ctx.problem("NS311", path, loc, msg)
+
+
+def _dates(ctx: Context) -> Iterator[Problem]:
+    """NS312: rocks due outside their quarter; check-ins before it starts or after the as-of date."""
+    quarters = {q.id: q for _, q in ctx.plan.quarters()}
+    for path, work in ctx.plan.execution:
+        quarter = quarters.get(work.period)
+        if quarter is None:
+            continue
+        span = f"{quarter.id} ({quarter.start} to {quarter.end})"
+        for r, rock in enumerate(work.rocks):
+            if not quarter.start <= rock.due <= quarter.end:
+                msg = f"rock {rock.id!r} is due {rock.due}, outside {span}"
+                yield ctx.problem("NS312", path, ("rocks", r, "due"), msg)
+        dated: list[tuple[Loc, str, list[CheckIn]]] = [
+            (("objectives", o, "key_results", k), kr.id, kr.check_ins)
+            for o, objective in enumerate(work.objectives)
+            for k, kr in enumerate(objective.key_results)
+        ]
+        dated += [(("kpis", k), kpi.id, kpi.check_ins) for k, kpi in enumerate(work.kpis)]
+        for loc, ident, check_ins in dated:
+            for c, check_in in enumerate(check_ins):
+                when = check_in.date
+                if when < quarter.start:
+                    msg = f"{ident!r}: check-in dated {when}, before {span} starts"
+                elif when > ctx.as_of:
+                    msg = f"{ident!r}: check-in dated {when}, after the as-of date {ctx.as_of}"
+                else:
+                    continue
+                yield ctx.problem("NS312", path, (*loc, "check_ins", c, "date"), msg)
