@@ -9,7 +9,7 @@ from pathlib import Path
 from northstar import git
 from northstar.load import Loaded, load_plan
 from northstar.model import Plan
-from northstar.problems import Problem
+from northstar.problems import Problem, did_you_mean
 from northstar.rules import run_rules
 
 
@@ -37,13 +37,26 @@ class Report:
 def default_as_of(root: Path) -> date:
     """The date of the last commit that touched the plan, so results do not drift with the clock.
 
-    Outside a git repository (or without git) it is today.
+    Today when the plan has uncommitted changes, is not in a git repository, or git is missing.
     """
     return git.last_commit_date(root) or date.today()
 
 
+class UsageError(Exception):
+    """The caller asked for something the plan does not have (e.g. an unknown period)."""
+
+
 def check_plan(root: Path, *, as_of: date | None = None, period: str | None = None) -> Report:
+    """Load and check the plan under `root`.
+
+    Raises:
+        UsageError: `period` names no quarter of the plan.
+    """
     loaded = load_plan(root)
+    if period is not None and loaded.plan.company is not None:
+        quarters = [q.id for _, q in loaded.plan.quarters()]
+        if period not in quarters:
+            raise UsageError(f"unknown period {period!r}{did_you_mean(period, quarters)}")
     when = as_of or default_as_of(root)
     problems = [*loaded.problems, *run_rules(loaded, when, period)]
     problems.sort(key=lambda p: (p.path.as_posix(), p.line, p.col, p.code, p.message))

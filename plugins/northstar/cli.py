@@ -7,10 +7,10 @@ import json
 import sys
 from collections.abc import Sequence
 from datetime import date
+from importlib.metadata import version
 from pathlib import Path
 
-from northstar import __version__
-from northstar.check import Report, check_plan
+from northstar.check import Report, UsageError, check_plan
 from northstar.problems import CODES, Problem
 from northstar.schema import KINDS, dump, plan_schema, schema_for, write_schemas
 
@@ -24,7 +24,7 @@ def _date(text: str) -> date:
 
 def get_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="northstar", description="Check and publish a company plan.")
-    parser.add_argument("--version", action="version", version=f"northstar {__version__}")
+    parser.add_argument("--version", action="version", version=f"northstar {version('northstar')}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     check = sub.add_parser("check", help="check the plan files and report every problem")
@@ -52,7 +52,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def cmd_check(plan_dir: Path, *, strict: bool, fmt: str, as_of: date | None, period: str | None) -> int:
-    report = check_plan(plan_dir, as_of=as_of, period=period)
+    try:
+        report = check_plan(plan_dir, as_of=as_of, period=period)
+    except UsageError as exc:
+        print(f"northstar check: {exc}", file=sys.stderr)
+        return 2
     failed = bool(report.errors) or (strict and bool(report.warnings))
     if fmt == "json":
         print(json.dumps(_as_json(report, failed), indent=2))

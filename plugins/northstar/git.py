@@ -35,8 +35,14 @@ def run_git(*args: str, cwd: Path) -> str:
 
 
 def last_commit_date(path: Path) -> date | None:
-    """The committer date of the newest commit touching `path`, or None outside a repository."""
+    """The committer date of the newest commit touching `path`.
+
+    None outside a repository, and when files under `path` have uncommitted changes: then the
+    plan is not what any commit holds, and the caller judges it as of today.
+    """
     try:
+        if run_git("status", "--porcelain", "--untracked-files=all", "--", ".", cwd=path).strip():
+            return None
         out = run_git("log", "-1", "--format=%cs", "--", ".", cwd=path).strip()
     except GitError:
         return None

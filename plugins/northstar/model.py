@@ -360,7 +360,7 @@ FILE_MODELS: dict[str, type[Model]] = {
     "people": People,
     "teams": Teams,
     "execution": TeamPeriod,
-    "settings": Settings,
+    "northstar": Settings,
 }
 """Each kind of plan file and the model that validates it."""
 

@@ -82,7 +82,8 @@ def load_plan(root: Path) -> Loaded:
     """Load every plan file under `root`. Never raises for bad input: problems are returned."""
     if not root.is_dir():
         msg = "plan directory not found; pass the folder holding strategy.yml"
-        return Loaded(Plan(root=root, complete=False), {}, [problem("NS113", root, (1, 1), msg)])
+        paths = {kind: root / f"{kind}.yml" for kind in SINGLE_FILES}
+        return Loaded(Plan(root=root, complete=False), {}, [problem("NS113", root, (1, 1), msg)], paths)
     singles, execution_paths, problems = find_files(root)
     docs: dict[Path, Document] = {}
     parts: dict[str, Any] = {}
@@ -93,7 +94,7 @@ def load_plan(root: Path) -> Loaded:
             path = root / f"{kind}.yml"
             problems.append(problem("NS113", path, (1, 1), f"missing {kind}.yml; see the format reference"))
     for kind, path in singles.items():
-        model = _load(path, "settings" if kind == "northstar" else kind, docs, problems)
+        model = _load(path, kind, docs, problems)
         if model is None:
             complete = False
         parts[kind] = model

@@ -24,10 +24,6 @@ def run_rules(loaded: Loaded, as_of: date, period: str | None = None) -> list[Pr
     year, quarter = current_period(plan, as_of, period)
     ctx = Context(loaded, build_index(plan, loaded.paths), as_of, year, quarter)
     found = [*_settings_problems(loaded), *check_structure(ctx), *check_split(ctx)]
-    if period is not None and quarter is None and plan.company is not None:
-        quarters = [q.id for _, q in plan.quarters()]
-        msg = f"unknown period {period!r}{did_you_mean(period, quarters)}"
-        found.append(problem("NS202", loaded.paths["company"], (1, 1), msg))
     return [p for p in (_configured(loaded, p) for p in found) if p is not None]
 
 
