@@ -1,0 +1,157 @@
+"""The real `northstar` command, run as a user runs it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+from tests.conftest import ROOT
+
+NORTHSTAR = Path(sys.executable).parent / "northstar"
+
+
+def run(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(NORTHSTAR), *args], cwd=cwd, capture_output=True, text=True, check=False, env=env, timeout=60
+    )
+
+
+def test_example_plan_passes_strict() -> None:
+    done = run("check", "--strict", "--as-of", "2026-11-24", "plan", cwd=ROOT)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout == "plan: no problems (9 teams, 18 team plans)\n"
+    assert done.stderr == ""
+
+
+def test_errors_exit_1_with_positions(case_plan, tmp_path: Path) -> None:
+    case_plan("NS202-unknown-reference")
+    done = run("check", "--as-of", "2026-11-24", cwd=tmp_path)
+    assert done.returncode == 1
+    assert done.stdout.splitlines() == [
+        "plan/execution/2026-q4/sales.yml:6:16: error NS202 unknown strategic choice, goal or objective "
+        "'win-maker' (did you mean 'win-makers'?)",
+        "plan/execution/2026-q4/sales.yml:6:27: error NS202 'sales' is a team, not a strategic choice, goal or "
+        "objective",
+        "plan/execution/2026-q4/sales.yml:10:16: error NS202 unknown person 'anna' (did you mean 'ana'?)",
+        "plan: 3 errors, 0 warnings",
+    ]
+    assert "Traceback" not in done.stderr
+
+
+def test_warnings_fail_only_with_strict(case_plan, tmp_path: Path) -> None:
+    case_plan("NS307-too-few-key-results")
+    relaxed = run("check", "--as-of", "2026-11-24", "plan", cwd=tmp_path)
+    strict = run("check", "--strict", "--as-of", "2026-11-24", "plan", cwd=tmp_path)
+    assert (relaxed.returncode, strict.returncode) == (0, 1)
+    assert relaxed.stdout.endswith("plan: 0 errors, 1 warning\n")
+
+
+def test_json_format(case_plan, tmp_path: Path) -> None:
+    case_plan("NS206-baseline-is-target")
+    done = run("check", "--format", "json", "--as-of", "2026-11-24", cwd=tmp_path)
+    report = json.loads(done.stdout)
+    assert done.returncode == 1
+    assert report == {
+        "ok": False,
+        "as_of": "2026-11-24",
+        "errors": 1,
+        "warnings": 0,
+        "problems": [
+            {
+                "path": "plan/execution/2026-q4/sales.yml",
+                "line": 12,
+                "col": 17,
+                "severity": "error",
+                "code": "NS206",
+                "name": "baseline-is-target",
+                "message": "key result 'meetings': baseline and target are both 40; it asks for no change",
+            }
+        ],
+    }
+
+
+def test_github_annotations(case_plan, tmp_path: Path) -> None:
+    case_plan("NS110-unknown-key")
+    done = run("check", "--format", "github", "--as-of", "2026-11-24", cwd=tmp_path)
+    assert done.stdout.splitlines()[0] == (
+        "::error file=plan/strategy.yml,line=7,col=5,title=NS110 unknown-key::where-to-play choice "
+        "'manitoba-makers': unknown key 'descripton' (did you mean 'description'?)"
+    )
+
+
+def test_missing_plan_dir(tmp_path: Path) -> None:
+    done = run("check", "nowhere", cwd=tmp_path)
+    assert done.returncode == 1
+    assert done.stdout.splitlines()[0] == (
+        "nowhere:1:1: error NS113 plan directory not found; pass the folder holding strategy.yml"
+    )
+
+
+def test_bad_option_is_a_usage_error(tmp_path: Path) -> None:
+    done = run("check", "--as-of", "24/11/2026", cwd=tmp_path)
+    assert done.returncode == 2
+    assert "expected a date written YYYY-MM-DD, got '24/11/2026'" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_unknown_period(case_plan, tmp_path: Path) -> None:
+    case_plan("_base")
+    done = run("check", "--period", "2026-q5", "--as-of", "2026-11-24", cwd=tmp_path)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == "northstar check: unknown period '2026-q5' (did you mean '2026-q4'?)\n"
+    past = run("check", "--period", "2026-q3", "--as-of", "2026-11-24", cwd=tmp_path)
+    assert past.returncode == 0, past.stdout
+
+
+def _git(*args: str, cwd: Path, when: str = "2026-11-20T12:00:00+00:00") -> None:
+    env = {**os.environ, "GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when}
+    subprocess.run(
+        ["git", "-c", "user.name=Test", "-c", "user.email=test@example.com", *args],
+        cwd=cwd,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+
+
+def test_as_of_defaults_to_last_commit_then_today_when_edited(case_plan, tmp_path: Path) -> None:
+    case_plan("_base")
+    _git("init", "-q", "-b", "main", cwd=tmp_path)
+    _git("add", ".", cwd=tmp_path)
+    _git("commit", "-q", "-m", "plan", cwd=tmp_path)
+    committed = json.loads(run("check", "--format", "json", cwd=tmp_path).stdout)
+    assert committed["as_of"] == "2026-11-20"
+    with (tmp_path / "plan" / "people.yml").open("a", encoding="utf-8") as f:
+        f.write("# edited\n")
+    before = date.today().isoformat()
+    edited = json.loads(run("check", "--format", "json", cwd=tmp_path).stdout)
+    assert edited["as_of"] in {before, date.today().isoformat()}
+
+
+def test_works_without_git(case_plan, tmp_path: Path) -> None:
+    case_plan("_base")
+    env = {**os.environ, "PATH": str(tmp_path / "empty")}
+    done = run("check", "--as-of", "2026-11-24", cwd=tmp_path, env=env)
+    assert (done.returncode, done.stderr) == (0, "")
+    without_date = run("check", "--format", "json", cwd=tmp_path, env=env)
+    assert json.loads(without_date.stdout)["as_of"] <= date.today().isoformat()
+
+
+def test_schema_prints_valid_json(tmp_path: Path) -> None:
+    whole = json.loads(run("schema", cwd=tmp_path).stdout)
+    assert len(whole["anyOf"]) == 6
+    strategy = json.loads(run("schema", "--kind", "strategy", cwd=tmp_path).stdout)
+    assert strategy["required"] == ["owner", "reviewed", "purpose"]
+    written = run("schema", "--out", "schemas", cwd=tmp_path).stdout.splitlines()
+    assert sorted(written) == sorted(
+        f"schemas/{k}.schema.json" for k in ("strategy", "company", "people", "teams", "execution", "northstar")
+    )
+
+
+def test_version() -> None:
+    done = run("--version", cwd=ROOT)
+    assert done.stdout.startswith("northstar ")

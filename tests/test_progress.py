@@ -1,0 +1,84 @@
+"""Derived progress: linear, clamped, direction-agnostic, weighted; latest check-in wins."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from northstar.model import DEFAULT_BANDS, CheckIn, KeyResult, Objective
+from northstar.progress import band, confidence, current_value, kr_progress, objective_progress
+
+
+def kr(baseline: float, target: float, **extra: object) -> KeyResult:
+    return KeyResult.model_validate(
+        {"id": "k", "title": "K", "owner": "p", "baseline": baseline, "target": target, **extra}
+    )
+
+
+@pytest.mark.parametrize(
+    ("baseline", "target", "current", "expected"),
+    [
+        (0, 40, 10, 0.25),
+        (0, 40, 60, 1.0),  # overshoot clamps
+        (0, 40, -5, 0.0),  # below baseline clamps
+        (11, 5, 8, 0.5),  # decreasing target: claims days 11 -> 5
+        (11, 5, 12, 0.0),
+        (11, 5, 4, 1.0),
+    ],
+)
+def test_linear_clamped(baseline: float, target: float, current: float, expected: float) -> None:
+    assert kr_progress(kr(baseline, target, current=current)) == pytest.approx(expected)
+
+
+def test_no_value_stands_at_baseline() -> None:
+    assert kr_progress(kr(0, 10)) == 0.0
+
+
+def test_latest_check_in_wins_regardless_of_order() -> None:
+    result = kr(
+        0,
+        10,
+        confidence=0.9,
+        check_ins=[
+            {"date": "2026-11-01", "value": 7, "confidence": 0.4},
+            {"date": "2026-10-01", "value": 2},
+        ],
+    )
+    assert current_value(result) == 7
+    assert confidence(result) == 0.4
+    assert result.check_ins[0].date == date(2026, 11, 1)
+
+
+def test_confidence_falls_back_to_key_result() -> None:
+    result = kr(0, 10, confidence=0.9, check_ins=[CheckIn(date=date(2026, 11, 1), value=3)])
+    assert confidence(result) == 0.9
+
+
+def test_objective_is_weighted_mean() -> None:
+    objective = Objective.model_validate(
+        {
+            "id": "o",
+            "title": "O",
+            "key_results": [
+                {"id": "a", "title": "A", "owner": "p", "baseline": 0, "target": 10, "current": 10, "weight": 3},
+                {"id": "b", "title": "B", "owner": "p", "baseline": 0, "target": 10, "current": 0},
+            ],
+        }
+    )
+    assert objective_progress(objective) == pytest.approx(0.75)
+    assert objective_progress(Objective(id="e", title="E")) is None
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (0.0, "off-track"),
+        (0.39, "off-track"),
+        (0.4, "at-risk"),
+        (0.69, "at-risk"),
+        (0.7, "on-track"),
+        (1.0, "on-track"),
+    ],
+)
+def test_bands(value: float, expected: str) -> None:
+    assert band(value, DEFAULT_BANDS).id == expected
