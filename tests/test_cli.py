@@ -32,10 +32,10 @@ def test_errors_exit_1_with_positions(case_plan, tmp_path: Path) -> None:
     done = run("check", "--as-of", "2026-11-24", cwd=tmp_path)
     assert done.returncode == 1
     assert done.stdout.splitlines() == [
-        "plan/execution/2026-q4/sales.yml:6:16: error NS202 unknown strategic choice, goal or objective "
-        "'win-maker' (did you mean 'win-makers'?)",
-        "plan/execution/2026-q4/sales.yml:6:27: error NS202 'sales' is a team, not a strategic choice, goal or "
-        "objective",
+        "plan/execution/2026-q4/sales.yml:6:16: error NS202 unknown strategic choice, goal, objective or key "
+        "result 'win-maker' (did you mean 'win-makers'?)",
+        "plan/execution/2026-q4/sales.yml:6:27: error NS202 'sales' is a team, not a strategic choice, goal, "
+        "objective or key result",
         "plan/execution/2026-q4/sales.yml:10:16: error NS202 unknown person 'anna' (did you mean 'ana'?)",
         "plan: 3 errors, 0 warnings",
     ]

@@ -8,9 +8,10 @@ from pathlib import Path
 
 from northstar import git
 from northstar.load import Loaded, load_plan
+from northstar.load.plan import FileCache
 from northstar.model import Plan
 from northstar.problems import Problem, did_you_mean
-from northstar.rules import run_rules
+from northstar.rules import configure, run_rules
 
 
 @dataclass(frozen=True)
@@ -46,18 +47,20 @@ class UsageError(Exception):
     """The caller asked for something the plan does not have (e.g. an unknown period)."""
 
 
-def check_plan(root: Path, *, as_of: date | None = None, period: str | None = None) -> Report:
+def check_plan(
+    root: Path, *, as_of: date | None = None, period: str | None = None, cache: FileCache | None = None
+) -> Report:
     """Load and check the plan under `root`.
 
     Raises:
         UsageError: `period` names no quarter of the plan.
     """
-    loaded = load_plan(root)
+    loaded = load_plan(root, cache)
     if period is not None and loaded.plan.company is not None:
         quarters = [q.id for _, q in loaded.plan.quarters()]
         if period not in quarters:
             raise UsageError(f"unknown period {period!r}{did_you_mean(period, quarters)}")
     when = as_of or default_as_of(root)
-    problems = [*loaded.problems, *run_rules(loaded, when, period)]
+    problems = configure(loaded, [*loaded.problems, *run_rules(loaded, when, period)])
     problems.sort(key=lambda p: (p.path.as_posix(), p.line, p.col, p.code, p.message))
     return Report(loaded, problems, when)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -34,19 +35,37 @@ def run_git(*args: str, cwd: Path) -> str:
     return done.stdout
 
 
+@dataclass(frozen=True)
+class PlanState:
+    """Which commit the plan files come from."""
+
+    commit: str | None = None
+    """Short hash of the newest commit touching the plan, None outside a repository."""
+    date: date | None = None
+    dirty: bool = False
+    """True when plan files differ from that commit."""
+
+
+def plan_state(path: Path) -> PlanState:
+    """The newest commit touching `path` and whether `path` has uncommitted changes (two git calls)."""
+    try:
+        dirty = bool(run_git("status", "--porcelain", "--untracked-files=all", "--", ".", cwd=path).strip())
+        out = run_git("log", "-1", "--format=%h %cs", "--", ".", cwd=path).split()
+    except GitError:
+        return PlanState()
+    if len(out) != 2:
+        return PlanState(dirty=dirty)
+    try:
+        return PlanState(out[0], date.fromisoformat(out[1]), dirty)
+    except ValueError:
+        return PlanState(out[0], None, dirty)
+
+
 def last_commit_date(path: Path) -> date | None:
     """The committer date of the newest commit touching `path`.
 
     None outside a repository, and when files under `path` have uncommitted changes: then the
     plan is not what any commit holds, and the caller judges it as of today.
     """
-    try:
-        if run_git("status", "--porcelain", "--untracked-files=all", "--", ".", cwd=path).strip():
-            return None
-        out = run_git("log", "-1", "--format=%cs", "--", ".", cwd=path).strip()
-    except GitError:
-        return None
-    try:
-        return date.fromisoformat(out) if out else None
-    except ValueError:
-        return None
+    state = plan_state(path)
+    return None if state.dirty else state.date

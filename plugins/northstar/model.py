@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -49,17 +49,29 @@ def _off(value: Any) -> Any:
     return "off" if value is False else value  # YAML 1.1 reads an unquoted `off` as false
 
 
+def _as_written(value: Any) -> Any:
+    """A number in a text field is kept exactly as the author wrote it."""
+    return getattr(value, "written", value)
+
+
+Str = Annotated[str, BeforeValidator(_as_written)]
+"""Plain text."""
+
 Id = Annotated[
     str,
+    BeforeValidator(_as_written),
     AfterValidator(_check_slug),
     Field(
         description="A stable id: lower-case letters, digits and hyphens (it becomes a URL).",
         json_schema_extra={"pattern": f"^{SLUG.pattern}$", "maxLength": 64},
     ),
 ]
-Ref = Annotated[str, Field(description="The id of something declared elsewhere in the plan.")]
-Owner = Annotated[str, BeforeValidator(_one_owner), Field(description="The id of the one person accountable.")]
-Text = Annotated[str, Field(description="Markdown text.")]
+Ref = Annotated[str, BeforeValidator(_as_written)]
+"""The id of something declared elsewhere in the plan."""
+Owner = Annotated[str, BeforeValidator(_as_written), BeforeValidator(_one_owner)]
+"""The id of the one person accountable."""
+Text = Annotated[str, BeforeValidator(_as_written)]
+"""Markdown text."""
 Score = Annotated[float, Field(ge=0, le=1)]
 
 
@@ -82,7 +94,7 @@ class Value(Model):
     """A core value: how we behave, whatever the plan."""
 
     id: Id
-    title: str
+    title: Str
     description: Text = ""
 
 
@@ -99,7 +111,7 @@ class Target(Model):
     """A 3-5-year target: where the company will be, in numbers."""
 
     id: Id
-    title: str
+    title: Str
     by: int = Field(ge=1900, le=2200)
     """The year by which it is reached."""
     description: Text = ""
@@ -109,7 +121,7 @@ class Choice(Model):
     """A strategic choice: where we play or how we win."""
 
     id: Id
-    title: str
+    title: Str
     description: Text = ""
 
 
@@ -117,7 +129,7 @@ class TradeOff(Model):
     """Something we have decided NOT to do, and why."""
 
     id: Id
-    title: str
+    title: Str
     why: Text
     """The reason: what we gain by saying no."""
 
@@ -126,14 +138,14 @@ class TalentNeed(Model):
     """A capability or role the strategy needs from people."""
 
     id: Id
-    title: str
+    title: Str
     why: Text = ""
 
 
 class Strategy(Model):
     """`strategy.yml`: the leader's direction. Long horizon, explicit trade-offs, no dated tasks."""
 
-    owner: Annotated[str, BeforeValidator(_one_owner)]
+    owner: Owner
     """The one leader who owns the strategy (a person id)."""
     reviewed: date
     """When the owner last reviewed the whole strategy."""
@@ -163,10 +175,11 @@ class Goal(Model):
     """An annual goal: what the company must achieve this year to move along its strategy."""
 
     id: Id
-    title: str
+    title: Str
     description: Text = ""
     owner: Owner | None = None
-    measure: str = ""
+    """The one person accountable for the goal."""
+    measure: Str = ""
     """How we will know, e.g. '$48M revenue'."""
     supports: list[Ref] = []
     """Ids of the strategic choices or targets this goal moves forward."""
@@ -176,7 +189,7 @@ class Quarter(Model):
     """A planning period inside a year."""
 
     id: Id
-    name: str = ""
+    name: Str = ""
     start: date
     end: date
 
@@ -185,10 +198,10 @@ class Year(Model):
     """A planning year with its theme, annual goals and quarters."""
 
     id: Id
-    name: str = ""
+    name: Str = ""
     start: date
     end: date
-    theme: str = ""
+    theme: Str = ""
     """The rallying theme of the year."""
     goals: list[Goal] = []
     quarters: list[Quarter] = []
@@ -197,7 +210,7 @@ class Year(Model):
 class Company(Model):
     """`company.yml`: the company's name and its planning calendar with annual goals."""
 
-    name: str
+    name: Str
     years: list[Year]
 
 
@@ -208,9 +221,9 @@ class Person(Model):
     """Someone who owns something in the plan. Declared once, referenced by id."""
 
     id: Id
-    name: str
-    title: str = ""
-    email: str = ""
+    name: Str
+    title: Str = ""
+    email: Str = ""
 
 
 class People(Model):
@@ -223,7 +236,7 @@ class Team(Model):
     """A team. Teams form a tree through `parent`; the root is the leadership team."""
 
     id: Id
-    name: str
+    name: Str
     lead: Owner
     parent: Ref | None = None
     mission: Text = ""
@@ -253,10 +266,10 @@ class KeyResult(Model):
     """A measurable outcome with exactly one owner. Progress is derived, never typed in."""
 
     id: Id
-    title: str
+    title: Str
     owner: Owner
-    metric: str = ""
-    unit: str = ""
+    metric: Str = ""
+    unit: Str = ""
     baseline: float
     target: float
     current: float | None = None
@@ -270,7 +283,7 @@ class Objective(Model):
     """A qualitative goal for the period, traced up to the strategy through `supports`."""
 
     id: Id
-    title: str
+    title: Str
     description: Text = ""
     type: Literal["committed", "aspirational"] = "committed"
     owner: Owner | None = None
@@ -288,7 +301,7 @@ class Rock(Model):
     """A quarterly priority: a must-do with one owner and a due date."""
 
     id: Id
-    title: str
+    title: Str
     owner: Owner
     due: date
     status: RockStatus = "not-started"
@@ -300,9 +313,9 @@ class Kpi(Model):
     """A health metric the team watches every week."""
 
     id: Id
-    title: str
+    title: Str
     owner: Owner
-    unit: str = ""
+    unit: Str = ""
     target: float
     direction: Literal["up", "down"] = "up"
     """'up' if higher is better."""
@@ -327,7 +340,7 @@ class Band(Model):
     """A score band: progress at or above `min` (and below the next band) gets this label."""
 
     id: Id
-    label: str
+    label: Str
     min: Score
 
 
@@ -352,6 +365,17 @@ class Settings(Model):
     review_months: int = Field(default=13, ge=1)
     stale_days: int = Field(default=21, ge=1)
     score_bands: list[Band] = Field(default=list(DEFAULT_BANDS), min_length=1)
+
+    @field_validator("score_bands")
+    @classmethod
+    def _bands_make_sense(cls, bands: list[Band]) -> list[Band]:
+        if min(b.min for b in bands) != 0:
+            raise ValueError("the lowest band must start at 0 so that every score falls in a band")
+        for attribute in ("id", "min"):
+            values = [getattr(b, attribute) for b in bands]
+            if len(set(values)) != len(values):
+                raise ValueError(f"two bands share the same {attribute}")
+        return bands
 
 
 FILE_MODELS: dict[str, type[Model]] = {

@@ -52,7 +52,7 @@ _CODES = [
     Code("NS208", "period-overlap", "error", "Periods of the same level must not overlap."),
     Code("NS209", "period-outside", "error", "A quarter must lie inside its year."),
     Code("NS210", "duplicate-team-period", "error", "One team has one file of work per period."),
-    Code("NS211", "period-order", "error", "A period must end after it starts."),
+    Code("NS211", "period-order", "error", "A period cannot end before it starts."),
     Code("NS212", "supports-not-doing", "error", "Work must not serve something the strategy rules out."),
     Code("NS213", "value-and-check-ins", "error", "Progress comes from one source: `current` or check-ins."),
     Code("NS214", "team-roots", "error", "One team (the leadership team) sits at the top of the tree."),
@@ -68,8 +68,7 @@ _CODES = [
         "NS302",
         "no-single-owner",
         "error",
-        "Strategy is leader-owned, not crowdsourced: one person owns it.",
-        configurable=True,
+        "Strategy is leader-owned, not crowdsourced: one person owns it (cannot be switched off).",
     ),
     Code(
         "NS303",

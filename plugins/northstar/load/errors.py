@@ -44,7 +44,8 @@ def describe_error(error: ErrorDetails, kind: str, model_cls: type[BaseModel], d
     if kind_of_error == "extra_forbidden":
         fields = _fields_at(model_cls, loc[:-1])
         if name == "owners" and "owner" in fields:
-            return "NS205", f"{where}names `owners`; exactly one person owns it: use `owner`", True
+            code = _owner_code(kind, (*loc[:-1], "owner"))
+            return code, f"{where}names `owners`; exactly one person owns it: use `owner`", True
         return "NS110", f"{where}unknown key {name!r}{did_you_mean(name, fields)}", True
     if kind_of_error == "missing":
         code = _owner_code(kind, loc) if name == "owner" else "NS111"
@@ -99,7 +100,9 @@ def _explain(kind_of_error: str, error: ErrorDetails, value: Any) -> str:
     if bound:
         limit = next(iter(error.get("ctx", {}).values()), "")
         return f"must be {bound} {limit}, got {got}"
-    message = error["msg"]
+    message = error["msg"].removeprefix("Value error, ")
+    if kind_of_error == "value_error":
+        return message
     return f"{message[:1].lower()}{message[1:]}, got {got}"
 
 

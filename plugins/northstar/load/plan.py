@@ -41,6 +41,39 @@ EXECUTION_KEYS = frozenset(
 """Keys that mark execution items; inside `strategy.yml` they trigger NS304 instead of NS110."""
 
 
+_Parsed = tuple[Document | None, list[Problem], Model | None]
+
+
+class FileCache:
+    """Parsed files kept between loads (e.g. across `mkdocs serve` rebuilds), keyed by file identity.
+
+    A file is parsed again only when its size, modification time or inode changes.
+    """
+
+    def __init__(self) -> None:
+        self._entries: dict[tuple[Path, str], tuple[tuple[int, int, int], _Parsed]] = {}
+
+    def get(self, path: Path, kind: str) -> _Parsed | None:
+        entry = self._entries.get((path, kind))
+        return entry[1] if entry is not None and entry[0] == _identity(path) else None
+
+    def put(self, path: Path, kind: str, parsed: _Parsed) -> None:
+        identity = _identity(path)
+        if identity != (0, 0, 0):
+            self._entries[(path, kind)] = (identity, parsed)
+
+    def forget_missing(self, present: set[Path]) -> None:
+        self._entries = {k: v for k, v in self._entries.items() if k[0] in present}
+
+
+def _identity(path: Path) -> tuple[int, int, int]:
+    try:
+        stat = path.stat()
+    except OSError:
+        return (0, 0, 0)
+    return (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+
+
 @dataclass
 class Loaded:
     """The result of loading: the plan (parts None where invalid), documents and problems."""
@@ -78,8 +111,11 @@ def find_files(root: Path) -> tuple[dict[str, Path], list[Path], list[Problem]]:
     return singles, execution, problems
 
 
-def load_plan(root: Path) -> Loaded:
-    """Load every plan file under `root`. Never raises for bad input: problems are returned."""
+def load_plan(root: Path, cache: FileCache | None = None) -> Loaded:
+    """Load every plan file under `root`. Never raises for bad input: problems are returned.
+
+    With a `cache`, files unchanged since the last load are not read again.
+    """
     if not root.is_dir():
         msg = "plan directory not found; pass the folder holding strategy.yml"
         paths = {kind: root / f"{kind}.yml" for kind in SINGLE_FILES}
@@ -94,17 +130,19 @@ def load_plan(root: Path) -> Loaded:
             path = root / f"{kind}.yml"
             problems.append(problem("NS113", path, (1, 1), f"missing {kind}.yml; see the format reference"))
     for kind, path in singles.items():
-        model = _load(path, kind, docs, problems)
-        if model is None:
-            complete = False
+        model = _load(path, kind, docs, problems, cache)
+        if model is None and kind != "northstar":
+            complete = False  # (invalid settings fall back to the defaults; the plan itself is whole)
         parts[kind] = model
     execution: list[tuple[Path, TeamPeriod]] = []
     for path in execution_paths:
-        model = _load(path, "execution", docs, problems)
+        model = _load(path, "execution", docs, problems, cache)
         if isinstance(model, TeamPeriod):
             execution.append((path, model))
         else:
             complete = False
+    if cache is not None:
+        cache.forget_missing({*singles.values(), *execution_paths})
     settings = parts.pop("northstar", None)
     plan = Plan(
         root=root,
@@ -120,25 +158,38 @@ def load_plan(root: Path) -> Loaded:
     return Loaded(plan, docs, problems, paths)
 
 
-def _load(path: Path, kind: str, docs: dict[Path, Document], problems: list[Problem]) -> Model | None:
-    doc, found = read_yaml(path)
+def _load(
+    path: Path, kind: str, docs: dict[Path, Document], problems: list[Problem], cache: FileCache | None
+) -> Model | None:
+    parsed = cache.get(path, kind) if cache is not None else None
+    if parsed is None:
+        parsed = _parse(path, kind)
+        if cache is not None:
+            cache.put(path, kind, parsed)
+    doc, found, model = parsed
+    if doc is not None:
+        docs[path] = doc
     problems.extend(found)
+    return model
+
+
+def _parse(path: Path, kind: str) -> _Parsed:
+    """Read and validate one file: (document or None, its problems, model or None if invalid)."""
+    doc, problems = read_yaml(path)
     if doc is None:
-        return None
-    docs[path] = doc
+        return None, problems, None
     if not isinstance(doc.data, dict):
         what = {list: "a list", type(None): "nothing"}.get(type(doc.data), repr(doc.data)[:40])
         msg = f"expected a mapping of keys at the top of the file, got {what}"
-        problems.append(problem("NS112", path, doc.position(()), msg))
-        return None
+        return doc, [*problems, problem("NS112", path, doc.position(()), msg)], None
+    read_errors = bool(problems)
     data = _strip_execution_keys(doc, problems) if kind == "strategy" else doc.data
     model_cls = FILE_MODELS[kind]
     try:
         model = model_cls.model_validate(data)
     except ValidationError as exc:
-        problems.extend(_validation_problems(doc, kind, model_cls, exc))
-        return None
-    return None if found else model
+        return doc, [*problems, *_validation_problems(doc, kind, model_cls, exc)], None
+    return doc, problems, None if read_errors else model
 
 
 def _strip_execution_keys(doc: Document, problems: list[Problem]) -> Any:

@@ -34,6 +34,28 @@ _MERGE = "tag:yaml.org,2002:merge"
 _LEADING_TAB = re.compile(r"^ *\t")
 
 
+class WrittenInt(int):
+    """An integer that remembers how it was written, so a text field gets '010', not '8'."""
+
+    written: str
+
+    def __new__(cls, value: int, written: str) -> WrittenInt:
+        self = super().__new__(cls, value)
+        self.written = written
+        return self
+
+
+class WrittenFloat(float):
+    """A float that remembers how it was written ('1.10' stays '1.10' in a title)."""
+
+    written: str
+
+    def __new__(cls, value: float, written: str) -> WrittenFloat:
+        self = super().__new__(cls, value)
+        self.written = written
+        return self
+
+
 @dataclass
 class Document:
     """A parsed YAML file: its values, its node tree (for positions) and its text lines."""
@@ -239,10 +261,12 @@ class _Builder:
             self.problems.append(problem("NS112", self.path, pos, msg))
             self.reported.add(loc)
             return node.value
-        if isinstance(value, datetime):
+        if isinstance(value, bool | datetime | date) or value is None:
             return value
-        if isinstance(value, date | bool | int | float) or value is None:
-            return value
+        if isinstance(value, int):
+            return WrittenInt(value, node.value)
+        if isinstance(value, float):
+            return WrittenFloat(value, node.value)
         return node.value  # pragma: no cover - core tags construct only the types above
 
     def _unsafe(self, node: yaml.Node, loc: Loc) -> None:

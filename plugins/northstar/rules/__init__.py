@@ -13,7 +13,7 @@ from northstar.rules.context import Context, current_period
 from northstar.rules.split import check_split, is_generic
 from northstar.rules.structure import check_structure
 
-__all__ = ["Context", "current_period", "is_generic", "run_rules"]
+__all__ = ["Context", "configure", "current_period", "is_generic", "run_rules"]
 
 _IGNORE = re.compile(r"#\s*northstar:\s*ignore\b\s*\[?\s*([A-Z0-9 ,]*)")
 
@@ -23,7 +23,11 @@ def run_rules(loaded: Loaded, as_of: date, period: str | None = None) -> list[Pr
     plan = loaded.plan
     year, quarter = current_period(plan, as_of, period)
     ctx = Context(loaded, build_index(plan, loaded.paths), as_of, year, quarter)
-    found = [*_settings_problems(loaded), *check_structure(ctx), *check_split(ctx)]
+    return [*_settings_problems(loaded), *check_structure(ctx), *check_split(ctx)]
+
+
+def configure(loaded: Loaded, found: list[Problem]) -> list[Problem]:
+    """Apply `northstar.yml` severities and inline `# northstar: ignore CODE` comments."""
     return [p for p in (_configured(loaded, p) for p in found) if p is not None]
 
 
@@ -37,7 +41,7 @@ def _settings_problems(loaded: Loaded) -> list[Problem]:
             configurable = [c.code for c in CODES.values() if c.configurable]
             out.append(problem("NS110", path, pos, f"unknown check code {code!r}{did_you_mean(code, configurable)}"))
         elif not CODES[code].configurable:
-            msg = f"{code} cannot be configured: structural errors always apply (only NS3xx rules can)"
+            msg = f"{code} cannot be configured: it always applies (the NS3xx lint rules, except NS302, can)"
             out.append(problem("NS112", path, pos, msg))
     return out
 

@@ -151,9 +151,10 @@ def _traces(ctx: Context) -> Iterator[Problem]:
             continue  # an unknown reference is already reported (NS202)
         noun = "goal" if entry.kind == "goal" else "objective"
         detail = "supports nothing" if not refs else "supports nothing that traces up to the strategy"
+        upward = "a strategic choice" if noun == "goal" else "a strategic choice, goal or parent objective"
         msg = (
             f"{noun} {entry.id!r} {detail}: execution priority masquerading as strategy; "
-            "link it with `supports` to a strategic choice, goal or parent objective"
+            f"link it with `supports` to {upward}"
         )
         loc = (*entry.loc, "supports") if refs else (*entry.loc, "id")
         yield ctx.problem("NS303", entry.path, loc, msg, key=bool(refs))

@@ -128,7 +128,11 @@ def _supports(ctx: Context) -> Iterator[Problem]:
                 )
                 yield ctx.problem("NS212", entry.path, loc, msg)
             else:
-                noun = "strategic choice or target" if entry.kind == "goal" else "strategic choice, goal or objective"
+                noun = (
+                    "strategic choice, target, north star or talent need"
+                    if entry.kind == "goal"
+                    else "strategic choice, goal, objective or key result"
+                )
                 yield from _ref(ctx, entry.path, loc, ident, kinds, noun=noun, period=key[0])
 
 
@@ -246,6 +250,9 @@ def _key_results(ctx: Context) -> Iterator[Problem]:
         if kr.baseline == kr.target:
             msg = f"key result {kr.id!r}: baseline and target are both {kr.target:g}; it asks for no change"
             yield ctx.problem("NS206", entry.path, (*entry.loc, "target"), msg)
-        if kr.current is not None and kr.check_ins:
-            msg = f"key result {kr.id!r} has both `current` and `check_ins`; keep one source of progress"
+    for entry in ctx.index.of_kind("key-result", "kpi"):
+        item = entry.item
+        if item.current is not None and item.check_ins:
+            noun = "key result" if entry.kind == "key-result" else "KPI"
+            msg = f"{noun} {item.id!r} has both `current` and `check_ins`; keep one source of progress"
             yield ctx.problem("NS213", entry.path, (*entry.loc, "current"), msg, key=True)
