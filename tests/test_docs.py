@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from northstar.problems import CODES
+
 from tests.conftest import ROOT
 
 CHECKS = (ROOT / "docs" / "reference" / "checks.md").read_text(encoding="utf-8")
