@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -218,13 +219,20 @@ def _strip_execution_keys(doc: Document, problems: list[Problem]) -> Any:
 def _validation_problems(doc: Document, kind: str, model_cls: type[Model], exc: ValidationError) -> list[Problem]:
     out: list[Problem] = []
     errors = exc.errors(include_url=False)
-    plural = {tuple(e["loc"][:-1]) for e in errors if e["type"] == "extra_forbidden" and e["loc"][-1] == "owners"}
+    missing = {tuple(e["loc"]) for e in errors if e["type"] == "missing"}
+    misspelt = set()  # a misspelt required key is one mistake: report the unknown key with its suggestion
+    for e in errors:
+        if e["type"] == "extra_forbidden":
+            where, key = tuple(e["loc"][:-1]), str(e["loc"][-1])
+            close = [m[-1] for m in missing if m[:-1] == where and (key == "owners" and m[-1] == "owner")]
+            close += difflib.get_close_matches(key, [str(m[-1]) for m in missing if m[:-1] == where], n=1)
+            misspelt.update((*where, m) for m in close)
     for error in errors:
         loc: Loc = tuple(error["loc"])
         if any(loc[: i + 1] in doc.reported for i in range(len(loc))):
             continue  # already reported while reading (duplicate key, bad date, unsafe tag)
-        if error["type"] == "missing" and loc[-1] == "owner" and loc[:-1] in plural:
-            continue  # `owners:` instead of `owner:` is one mistake, reported once
+        if error["type"] == "missing" and loc in misspelt:
+            continue
         code, message, at_key = describe_error(error, kind, model_cls, doc.data)
         target = loc if error["type"] != "missing" else loc[:-1]
         out.append(problem(code, doc.path, doc.position(target, key=at_key), message))
