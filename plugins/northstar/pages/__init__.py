@@ -1,0 +1,20 @@
+"""Plan to pages: view models, templates and the navigation tree. Knows nothing of MkDocs."""
+
+from __future__ import annotations
+
+from northstar.pages.render import Renderer
+from northstar.pages.site import PAGES, NavItem, PageSource, Site, SiteOptions, Version, build_site, problems_page
+from northstar.pages.urls import Urls
+
+__all__ = [
+    "PAGES",
+    "NavItem",
+    "PageSource",
+    "Renderer",
+    "Site",
+    "SiteOptions",
+    "Urls",
+    "Version",
+    "build_site",
+    "problems_page",
+]
