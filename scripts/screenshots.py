@@ -1,0 +1,90 @@
+"""Screenshots of the example site's plan pages in real headless Chromium.
+
+Usage: python scripts/screenshots.py [--out docs/images] [--site site]
+Builds nothing itself: run `mkdocs build` first. Serves the site on 127.0.0.1 for the browser.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+PAGES = {"strategy": "strategy/", "team": "teams/sales-alberta/", "alignment": "alignment/"}
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--hide-scrollbars",
+]
+
+
+def find_chromium() -> str | None:
+    for name in ("chromium", "chromium-browser", "google-chrome", "chrome"):
+        if found := shutil.which(name):
+            return found
+    return None
+
+
+def serve(site: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
+    http.server.SimpleHTTPRequestHandler.log_message = lambda *a, **k: None  # type: ignore[method-assign]
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+def shoot(browser: str, url: str, out: Path, width: int = 1280, height: int = 1600) -> None:
+    with tempfile.TemporaryDirectory() as profile:
+        subprocess.run(
+            [
+                browser,
+                *FLAGS,
+                f"--user-data-dir={profile}",
+                f"--window-size={width},{height}",
+                f"--screenshot={out}",
+                url,
+            ],
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--site", type=Path, default=Path("site"))
+    parser.add_argument("--out", type=Path, default=Path("docs/images"))
+    args = parser.parse_args(argv)
+    browser = find_chromium()
+    if browser is None:
+        print("screenshots: Chromium not found; install it (e.g. apt-get install chromium)", file=sys.stderr)
+        return 1
+    if not (args.site / "index.html").is_file():
+        print(f"screenshots: no built site in {args.site}; run `mkdocs build` first", file=sys.stderr)
+        return 1
+    args.out.mkdir(parents=True, exist_ok=True)
+    server, base = serve(args.site)
+    try:
+        for name, path in PAGES.items():
+            target = args.out / f"{name}.png"
+            shoot(browser, base + path, target)
+            print(target.as_posix())
+    finally:
+        server.shutdown()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

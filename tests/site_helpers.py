@@ -1,0 +1,79 @@
+"""Helpers for tests that build real sites: copy a project, run mkdocs, read pages, check links."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from bs4 import BeautifulSoup
+
+from tests.conftest import ROOT
+
+MKDOCS = Path(sys.executable).parent / "mkdocs"
+ENV_QUIET = {"NO_MKDOCS_2_WARNING": "1"}
+
+
+def copy_project(dest: Path, plan: Path | None = None) -> Path:
+    """The example project (mkdocs.yml, docs/, plan/) in `dest`, optionally with another plan."""
+    shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
+    shutil.copytree(ROOT / "docs", dest / "docs")
+    shutil.copytree(plan or ROOT / "plan", dest / "plan")
+    return dest
+
+
+def mkdocs(*args: str, cwd: Path, timeout: int = 180) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, **ENV_QUIET, "SOURCE_DATE_EPOCH": "1795000000"}
+    return subprocess.run(
+        [str(MKDOCS), *args], cwd=cwd, capture_output=True, text=True, check=False, timeout=timeout, env=env
+    )
+
+
+def page(site: Path, url: str) -> BeautifulSoup:
+    """The parsed page served at `url` (relative to the site root)."""
+    path = site / url
+    if url.endswith("/") or url == "":
+        path = path / "index.html"
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def article(site: Path, url: str) -> BeautifulSoup:
+    found = page(site, url).select_one("article") or page(site, url).select_one("[role=main]")
+    assert found is not None, url
+    return found  # type: ignore[return-value]
+
+
+def broken_links(site: Path) -> list[str]:
+    """Every internal link (href) in the site whose file or anchor does not exist.
+
+    404.html is skipped: its links are root-absolute by design, to work at any depth.
+    """
+    site = site.resolve()
+    ids: dict[Path, set[str]] = {}
+    soups: dict[Path, BeautifulSoup] = {}
+    for html in site.rglob("*.html"):
+        if html.name == "404.html":
+            continue
+        soup = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser")
+        soups[html] = soup
+        ids[html] = {str(t["id"]) for t in soup.find_all(id=True)}
+    broken = []
+    for html, soup in soups.items():
+        for a in soup.find_all("a", href=True):
+            href = str(a["href"])
+            parts = urlsplit(href)
+            if parts.scheme or parts.netloc or href.startswith(("mailto:", "javascript:")):
+                continue
+            target = html if not parts.path else (html.parent / unquote(parts.path)).resolve()
+            if target.is_dir():
+                target = target / "index.html"
+            if target.suffix == "" and (target / "index.html").exists():
+                target = target / "index.html"
+            if not target.exists():
+                broken.append(f"{html.relative_to(site)}: {href} (no file)")
+            elif parts.fragment and target.suffix == ".html" and unquote(parts.fragment) not in ids.get(target, set()):
+                broken.append(f"{html.relative_to(site)}: {href} (no anchor)")
+    return broken

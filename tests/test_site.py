@@ -1,0 +1,250 @@
+"""The plugin in real MkDocs builds: pages, lineage links, escaping, labels, options, failures."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from northstar.load import load_plan
+
+from tests.conftest import CASES, ROOT
+from tests.site_helpers import article, broken_links, copy_project, mkdocs, page
+
+
+@pytest.fixture(scope="module")
+def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    project = copy_project(tmp_path_factory.mktemp("example"))
+    done = mkdocs("build", "--strict", cwd=project)
+    assert done.returncode == 0, done.stderr
+    return project / "site"
+
+
+def _configure(project: Path, **options: object) -> None:
+    config = yaml.safe_load((project / "mkdocs.yml").read_text(encoding="utf-8"))
+    config["plugins"] = ["search", {"northstar": options}] if options else ["search", "northstar"]
+    (project / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+
+
+def test_every_team_objective_key_result_and_person_appears(example_site: Path) -> None:
+    plan = load_plan(ROOT / "plan").plan
+    assert plan.teams is not None and plan.people is not None
+    for team in plan.teams.teams:
+        body = article(example_site, f"teams/{team.id}/")
+        assert body.h1 is not None and body.h1.get_text(strip=True).startswith(team.name)
+    for _, work in plan.execution:
+        if work.period != "2026-q4":
+            continue
+        body = article(example_site, f"teams/{work.team}/")
+        for objective in work.objectives:
+            assert body.find(id=objective.id) is not None, objective.id
+            for kr in objective.key_results:
+                row = body.find("tr", id=kr.id)
+                assert row is not None and kr.title in row.get_text(), kr.id
+        for rock in work.rocks:
+            assert body.find("tr", id=rock.id) is not None
+    for person in plan.people.people:
+        assert article(example_site, f"people/{person.id}/").h1.get_text(strip=True).startswith(person.name)
+
+
+def test_no_broken_internal_links(example_site: Path) -> None:
+    assert broken_links(example_site) == []
+
+
+def test_lineage_runs_from_strategy_to_parent_objective(example_site: Path) -> None:
+    body = article(example_site, "teams/sales-alberta/")
+    objective = body.find(id="ab-new-logos").find_next("div", class_="ns-objective")
+    links = [(a.get_text(strip=True), a["href"]) for a in objective.select(".ns-lineage a")]
+    assert links == [
+        ("Mid-market shippers with 20-500 shipments a month", "../../strategy/#mid-market-shippers"),
+        ("Grow revenue to $128M at an operating ratio of 94 or better", "../#fy26-revenue-128m"),
+        ("Grow the mid-market book along the Alberta-BC corridor", "../leadership/#lead-mid-market-growth"),
+        ("Build a mid-market pipeline we can forecast", "../sales/#sales-mid-market-pipeline"),
+    ]
+
+
+def test_cascade_lists_sub_team_objectives(example_site: Path) -> None:
+    body = article(example_site, "teams/sales/")
+    block = body.find(id="sales-mid-market-pipeline").find_next("div", class_="ns-objective")
+    cascade = [li.get_text(" ", strip=True) for li in block.select("ul.ns-cascade li")]
+    assert any(item.startswith("Sales Alberta : Win mid-market manufacturers") for item in cascade), cascade
+
+
+def test_progress_shows_number_and_band_not_only_colour(example_site: Path) -> None:
+    row = article(example_site, "teams/sales-alberta/").find("tr", id="ab-new-accounts")
+    cells = [td.get_text(" ", strip=True) for td in row.find_all("td")]
+    assert cells[2] == "0 → 41 → 60 accounts"
+    assert cells[3] == "68% At risk"  # (41 - 0) / (60 - 0)
+    assert cells[5] == "2026-11-19"
+
+
+def test_every_page_names_period_and_plan_version(example_site: Path) -> None:
+    for url in ["strategy/", "teams/", "teams/sales/", "alignment/", "people/", "people/maya-chen/"]:
+        footer = article(example_site, url).select_one(".ns-footer").get_text(" ", strip=True)
+        assert footer.startswith("Period: Q4 2026 (2026-10-01 – 2026-12-31) · Plan version: unversioned"), footer
+
+
+def test_strategy_page_holds_the_whole_direction(example_site: Path) -> None:
+    body = article(example_site, "strategy/")
+    headings = [h.get_text(strip=True).rstrip("¶") for h in body.find_all("h2")]
+    assert headings == [
+        "Why we exist",
+        "North star",
+        "Core values",
+        "Targets",
+        "Where we play",
+        "How we win",
+        "What we will not do",
+        "Talent we need",
+        "Strengths, weaknesses, trends",
+    ]
+    not_doing = body.find(id="enterprise-segment")
+    assert not_doing is not None and "Why:" in not_doing.find_next("dd").get_text()
+    assert "Owned by Maya Chen · Last reviewed 2026-09-15" in body.select_one(".ns-meta").get_text(" ", strip=True)
+
+
+def test_alignment_calls_out_orphans_and_draws_a_diagram(tmp_path: Path) -> None:
+    project = copy_project(tmp_path)
+    strategy = project / "plan" / "strategy.yml"
+    text = strategy.read_text(encoding="utf-8")
+    text = text.replace(
+        "how_to_win:\n", "how_to_win:\n  - id: loyalty-points\n    title: Points for 50+ shipments a month\n", 1
+    )
+    strategy.write_text(text, encoding="utf-8")
+    assert mkdocs("build", cwd=project).returncode == 0
+    body = article(project / "site", "alignment/")
+    orphans = body.find(id="strategic-choices-nobody-works-on-this-period").find_next("ul")
+    assert [li.get_text(strip=True) for li in orphans.find_all("li")] == ["Points for 50+ shipments a month"]
+    svg = body.select_one("svg.ns-svg")
+    assert svg is not None and len(svg.select("g.ns-node")) > 20 and len(svg.select("path.ns-edge")) > 20
+
+
+def test_plan_text_is_escaped_and_never_evaluated(tmp_path: Path) -> None:
+    plan = tmp_path / "plan-src"
+    shutil.copytree(CASES / "_base", plan)
+    strategy = plan / "strategy.yml"
+    strategy.write_text(
+        strategy.read_text(encoding="utf-8").replace(
+            "title: Manitoba manufacturers with 20 to 200 staff",
+            'title: "Manitoba <script>alert(1)</script> makers {{ 7 * 7 }}"\n'
+            '    description: "[click](javascript:alert(2)) and [docs](https://example.com) <img src=x onerror=alert(3)>"',
+        ),
+        encoding="utf-8",
+    )
+    project = copy_project(tmp_path / "p", plan) if (tmp_path / "p").mkdir() is None else tmp_path
+    done = mkdocs("build", cwd=project)
+    assert done.returncode == 0, done.stderr
+    html = (project / "site" / "strategy" / "index.html").read_text(encoding="utf-8")
+    assert "<script>alert(1)" not in html and "onerror=alert(3)" not in html.replace(
+        "&lt;img src=x onerror=alert(3)&gt;", ""
+    )
+    card = article(project / "site", "strategy/").find(id="manitoba-makers")
+    assert card.get_text(" ", strip=True).startswith("Manitoba <script>alert(1)</script> makers {{ 7 * 7 }}")
+    hrefs = [a.get("href") for a in card.find_all("a")]
+    assert "javascript:alert(2)" not in hrefs and "https://example.com" in hrefs
+
+
+def test_labels_override_and_unknown_label_is_explained(tmp_path: Path) -> None:
+    project = copy_project(tmp_path)
+    _configure(project, labels={"strategy": "Stratégie", "teams": "Équipes", "plan": "Plan d'entreprise"})
+    assert mkdocs("build", "--strict", cwd=project).returncode == 0
+    body = article(project / "site", "strategy/")
+    assert body.h1.get_text(strip=True).startswith("Stratégie")
+    nav = page(project / "site", "strategy/").select_one("nav.md-nav--primary").get_text(" ", strip=True)
+    assert "Plan d'entreprise" in nav and "Équipes" in nav
+    _configure(project, labels={"stratgy": "x"})
+    done = mkdocs("build", cwd=project)
+    assert done.returncode == 1
+    assert "unknown label 'stratgy' (did you mean 'strategy'?)" in done.stderr
+
+
+def test_invalid_plan_fails_build_with_positions_and_writes_nothing(tmp_path: Path) -> None:
+    project = copy_project(tmp_path)
+    (project / "site").mkdir()
+    (project / "site" / "keep.txt").write_text("previous site", encoding="utf-8")
+    sales = project / "plan" / "execution" / "2026-q4" / "sales.yml"
+    sales.write_text(sales.read_text(encoding="utf-8").replace("owner: ", "ownr: ", 1), encoding="utf-8")
+    done = mkdocs("build", cwd=project)
+    assert done.returncode == 1
+    assert done.stderr.splitlines()[:2] == [
+        "ERROR   -  northstar: plan/execution/2026-q4/sales.yml:13:9: error NS110 key result "
+        "'sales-qualified-pipeline': unknown key 'ownr' (did you mean 'owner'?)",
+        "ERROR   -  northstar: the plan has 1 error; fix them to build",
+    ]
+    assert "Traceback" not in done.stderr
+    assert sorted(p.name for p in (project / "site").iterdir()) == ["keep.txt"]
+
+
+def test_warnings_fail_strict_builds_only(tmp_path: Path) -> None:
+    project = copy_project(tmp_path)
+    (project / "plan" / "northstar.yml").write_text("max_objectives: 1\n", encoding="utf-8")
+    assert mkdocs("build", cwd=project).returncode == 0
+    strict = mkdocs("build", "--strict", cwd=project)
+    assert strict.returncode == 1
+    assert "WARNING -  northstar: plan/execution/2026-q4/leadership.yml:" in strict.stderr
+    assert "NS306" in strict.stderr
+
+
+def test_default_mkdocs_theme(tmp_path: Path) -> None:
+    project = copy_project(tmp_path)
+    config = yaml.safe_load((project / "mkdocs.yml").read_text(encoding="utf-8"))
+    config["theme"] = {"name": "mkdocs"}
+    (project / "mkdocs.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    done = mkdocs("build", "--strict", cwd=project)
+    assert done.returncode == 0, done.stderr
+    assert broken_links(project / "site") == []
+    assert page(project / "site", "teams/sales/").find(id="sales-mid-market-pipeline") is not None
+
+
+def test_template_override_from_custom_dir(tmp_path: Path) -> None:
+    project = copy_project(tmp_path)
+    overrides = project / "overrides" / "northstar"
+    overrides.mkdir(parents=True)
+    (overrides / "person.md.jinja").write_text("# {{ person.person.name }}\n\nCustom person page.\n", encoding="utf-8")
+    config = yaml.safe_load((project / "mkdocs.yml").read_text(encoding="utf-8"))
+    config["theme"]["custom_dir"] = "overrides"
+    (project / "mkdocs.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    assert mkdocs("build", "--strict", cwd=project).returncode == 0
+    assert "Custom person page." in article(project / "site", "people/maya-chen/").get_text()
+    assert "Custom person page." not in article(project / "site", "teams/sales/").get_text()
+
+
+def test_pages_in_a_folder_and_a_subset(tmp_path: Path) -> None:
+    project = copy_project(tmp_path)
+    (project / "docs" / "index.md").write_text("# Home\n\n[Strategy](plan/strategy.md)\n", encoding="utf-8")
+    _configure(project, path="plan", pages=["strategy", "teams"], nav_title="Our plan")
+    done = mkdocs("build", "--strict", cwd=project)
+    assert done.returncode == 0, done.stderr
+    assert (project / "site" / "plan" / "strategy" / "index.html").exists()
+    assert (project / "site" / "plan" / "teams" / "sales" / "index.html").exists()
+    assert not (project / "site" / "plan" / "people").exists()
+    assert "Our plan" in page(project / "site", "plan/strategy/").select_one("nav.md-nav--primary").get_text()
+
+
+def test_refuses_to_overwrite_a_hand_written_page(tmp_path: Path) -> None:
+    project = copy_project(tmp_path)
+    (project / "docs" / "strategy.md").write_text("# Mine\n", encoding="utf-8")
+    done = mkdocs("build", cwd=project)
+    assert done.returncode == 1
+    assert "docs/strategy.md exists, and Northstar generates that page" in done.stderr
+    assert (project / "docs" / "strategy.md").read_text(encoding="utf-8") == "# Mine\n"
+
+
+def test_plan_version_is_the_commit(tmp_path: Path) -> None:
+    import subprocess
+
+    project = copy_project(tmp_path)
+    git = ["git", "-c", "user.name=T", "-c", "user.email=t@example.com"]
+    env_date = {"GIT_AUTHOR_DATE": "2026-11-20T10:00:00+00:00", "GIT_COMMITTER_DATE": "2026-11-20T10:00:00+00:00"}
+    import os
+
+    subprocess.run([*git, "init", "-q"], cwd=project, check=True)
+    subprocess.run([*git, "add", "."], cwd=project, check=True)
+    subprocess.run([*git, "commit", "-qm", "plan"], cwd=project, check=True, env={**os.environ, **env_date})
+    sha = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=project, capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert mkdocs("build", "--strict", cwd=project).returncode == 0
+    footer = article(project / "site", "strategy/").select_one(".ns-footer").get_text(" ", strip=True)
+    assert f"Plan version: {sha} (2026-11-20) · as of 2026-11-20" in footer
