@@ -220,7 +220,7 @@ def _validation_problems(doc: Document, kind: str, model_cls: type[Model], exc: 
     out: list[Problem] = []
     errors = exc.errors(include_url=False)
     missing = {tuple(e["loc"]) for e in errors if e["type"] == "missing"}
-    misspelt = set()  # a misspelt required key is one mistake: report the unknown key with its suggestion
+    misspelt: set[Loc] = set()  # a misspelt required key is one mistake: report the unknown key with its suggestion
     for e in errors:
         if e["type"] == "extra_forbidden":
             where, key = tuple(e["loc"][:-1]), str(e["loc"][-1])
