@@ -1,0 +1,43 @@
+"""Real headless Chromium: the screenshot script renders the example's plan pages."""
+
+from __future__ import annotations
+
+import os
+import struct
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+from tests.site_helpers import copy_project, mkdocs
+
+sys.path.insert(0, str(ROOT / "scripts"))
+from screenshots import find_chromium  # noqa: E402
+
+if find_chromium() is None and not os.environ.get("CI"):
+    pytest.skip("Chromium is not installed (CI installs it and fails without it)", allow_module_level=True)
+
+
+def _png_size(path: Path) -> tuple[int, int]:
+    header = path.read_bytes()[:24]
+    assert header[:8] == b"\x89PNG\r\n\x1a\n", path
+    width, height = struct.unpack(">II", header[16:24])
+    return int(width), int(height)
+
+
+def test_screenshots_of_strategy_team_and_alignment(tmp_path: Path) -> None:
+    assert find_chromium() is not None, "CI must install Chromium (see .ci/run)"
+    project = copy_project(tmp_path)
+    assert mkdocs("build", "--strict", cwd=project).returncode == 0
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "screenshots.py"), "--site", "site", "--out", "shots"],
+        cwd=project, capture_output=True, text=True, check=False, timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["shots/strategy.png", "shots/team.png", "shots/alignment.png"]
+    for name in ("strategy", "team", "alignment"):
+        shot = project / "shots" / f"{name}.png"
+        assert _png_size(shot) == (1280, 1600)
+        assert shot.stat().st_size > 50_000, f"{name}.png looks blank"
