@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -248,3 +249,21 @@ def test_plan_version_is_the_commit(tmp_path: Path) -> None:
     assert mkdocs("build", "--strict", cwd=project).returncode == 0
     footer = article(project / "site", "strategy/").select_one(".ns-footer").get_text(" ", strip=True)
     assert f"Plan version: {sha} (2026-11-20) · as of 2026-11-20" in footer
+
+
+def test_properdocs_engine_builds_the_example(tmp_path: Path) -> None:
+    project = copy_project(tmp_path)
+    properdocs = Path(sys.executable).parent / "properdocs"
+    done = subprocess.run(
+        [str(properdocs), "build", "--strict", "-f", "mkdocs.yml"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=180,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+    assert done.returncode == 0, done.stderr
+    assert broken_links(project / "site") == []
+    body = article(project / "site", "teams/sales-alberta/")
+    assert body.find(id="ab-new-logos") is not None
