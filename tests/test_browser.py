@@ -14,7 +14,7 @@ from tests.conftest import ROOT
 from tests.site_helpers import copy_project, mkdocs
 
 sys.path.insert(0, str(ROOT / "scripts"))
-from screenshots import find_chromium  # noqa: E402
+from screenshots import find_chromium
 
 if find_chromium() is None and not os.environ.get("CI"):
     pytest.skip("Chromium is not installed (CI installs it and fails without it)", allow_module_level=True)
@@ -33,7 +33,11 @@ def test_screenshots_of_strategy_team_and_alignment(tmp_path: Path) -> None:
     assert mkdocs("build", "--strict", cwd=project).returncode == 0
     done = subprocess.run(
         [sys.executable, str(ROOT / "scripts" / "screenshots.py"), "--site", "site", "--out", "shots"],
-        cwd=project, capture_output=True, text=True, check=False, timeout=300,
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["shots/strategy.png", "shots/team.png", "shots/alignment.png"]
