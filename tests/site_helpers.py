@@ -17,11 +17,34 @@ MKDOCS = Path(sys.executable).parent / "mkdocs"
 ENV_QUIET = {"NO_MKDOCS_2_WARNING": "1"}
 
 
-def copy_project(dest: Path, plan: Path | None = None) -> Path:
-    """The example project (mkdocs.yml, docs/, plan/) in `dest`, optionally with another plan."""
+COMMIT_DATE = "2026-11-24T12:00:00+00:00"
+"""Copies are committed on this date, so the plan is judged as of a fixed day, never the clock."""
+
+
+def git(*args: str, cwd: Path, when: str = COMMIT_DATE) -> str:
+    env = {**os.environ, "GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when}
+    done = subprocess.run(
+        ["git", "-c", "user.name=Test", "-c", "user.email=test@example.com", *args],
+        cwd=cwd,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return done.stdout
+
+
+def copy_project(dest: Path, plan: Path | None = None, *, commit: bool = True) -> Path:
+    """The example project (mkdocs.yml, docs/, plan/) in `dest`, optionally with another plan,
+    committed to a new git repository (so the plan has a version and a fixed as-of date)."""
     shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
     shutil.copytree(ROOT / "docs", dest / "docs")
     shutil.copytree(plan or ROOT / "plan", dest / "plan")
+    (dest / ".gitignore").write_text("site/\n", encoding="utf-8")
+    if commit:
+        git("init", "-q", "-b", "main", cwd=dest)
+        git("add", ".", cwd=dest)
+        git("commit", "-q", "-m", "plan", cwd=dest)
     return dest
 
 
