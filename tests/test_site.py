@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -272,3 +273,25 @@ def test_properdocs_engine_builds_the_example(tmp_path: Path) -> None:
     assert broken_links(project / "site") == []
     body = article(project / "site", "teams/sales-alberta/")
     assert body.find(id="ab-new-logos") is not None
+
+
+def test_plan_pages_are_in_the_search_index(example_site: Path) -> None:
+    index = json.loads((example_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    locations = {doc["location"] for doc in index["docs"]}
+    assert {"strategy/", "teams/sales-alberta/", "alignment/", "people/maya-chen/"} <= locations
+    texts = " ".join(doc["text"] for doc in index["docs"] if doc["location"].startswith("teams/sales-alberta/"))
+    assert "New Alberta mid-market accounts shipping" in texts
+
+
+def test_score_bands_option_replaces_the_plans_bands(tmp_path: Path) -> None:
+    project = copy_project(tmp_path)
+    _configure(
+        project, score_bands=[{"id": "low", "label": "Low", "min": 0}, {"id": "high", "label": "High", "min": 0.6}]
+    )
+    assert mkdocs("build", "--strict", cwd=project).returncode == 0
+    row = article(project / "site", "teams/sales-alberta/").find("tr", id="ab-new-accounts")
+    assert row.find_all("td")[3].get_text(" ", strip=True) == "68% High"
+    _configure(project, score_bands=[{"id": "low", "label": "Low", "min": 0.2}])
+    done = mkdocs("build", cwd=project)
+    assert done.returncode == 1
+    assert "score_bands" in done.stderr and "the lowest band must start at 0" in done.stderr
