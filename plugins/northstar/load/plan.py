@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from pydantic import ValidationError
@@ -42,7 +43,7 @@ EXECUTION_KEYS = frozenset(
 """Keys that mark execution items; inside `strategy.yml` they trigger NS304 instead of NS110."""
 
 
-_Parsed = tuple[Document | None, list[Problem], Model | None]
+Parsed = tuple[Document | None, list[Problem], Model | None]
 
 
 class FileCache:
@@ -52,13 +53,13 @@ class FileCache:
     """
 
     def __init__(self) -> None:
-        self._entries: dict[tuple[Path, str], tuple[tuple[int, int, int], _Parsed]] = {}
+        self._entries: dict[tuple[Path, str], tuple[tuple[int, int, int], Parsed]] = {}
 
-    def get(self, path: Path, kind: str) -> _Parsed | None:
+    def get(self, path: Path, kind: str) -> Parsed | None:
         entry = self._entries.get((path, kind))
         return entry[1] if entry is not None and entry[0] == _identity(path) else None
 
-    def put(self, path: Path, kind: str, parsed: _Parsed) -> None:
+    def put(self, path: Path, kind: str, parsed: Parsed) -> None:
         identity = _identity(path)
         if identity != (0, 0, 0):
             self._entries[(path, kind)] = (identity, parsed)
@@ -88,28 +89,39 @@ class Loaded:
 
 def find_files(root: Path) -> tuple[dict[str, Path], list[Path], list[Problem]]:
     """The single plan files by kind, the execution files, and warnings for files not read."""
+    found = sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.suffix in _SUFFIXES and p.is_file())
+    return classify_paths(root, found)
+
+
+def classify_paths(root: Path, rel_paths: Iterable[str]) -> tuple[dict[str, Path], list[Path], list[Problem]]:
+    """Sort plan-relative paths (posix, sorted) into single files by kind, execution files and unknown files."""
     singles: dict[str, Path] = {}
     execution: list[Path] = []
     problems: list[Problem] = []
     known = [f"{k}.yml" for k in SINGLE_FILES]
-    for path in sorted(root.rglob("*")):
-        if path.suffix not in _SUFFIXES or not path.is_file():
+    for rel_text in rel_paths:
+        rel = PurePosixPath(rel_text)
+        path = root.joinpath(*rel.parts)
+        if rel.suffix not in _SUFFIXES:
             continue
-        rel = path.relative_to(root)
         if rel.parts[0] == EXECUTION_DIR and len(rel.parts) > 1:
             execution.append(path)
-        elif len(rel.parts) == 1 and path.stem in SINGLE_FILES:
-            if path.stem in singles:
-                msg = f"both {singles[path.stem].name} and {path.name} exist; keep one"
+        elif len(rel.parts) == 1 and rel.stem in SINGLE_FILES:
+            if rel.stem in singles:
+                msg = f"both {singles[rel.stem].name} and {rel.name} exist; keep one"
                 problems.append(problem("NS201", path, (1, 1), msg))
                 continue
-            singles[path.stem] = path
+            singles[rel.stem] = path
         elif rel.parts[0] != SCHEMA_DIR:
-            hint = did_you_mean(path.name, known) if len(rel.parts) == 1 else ""
+            hint = did_you_mean(rel.name, known) if len(rel.parts) == 1 else ""
             where = "" if hint else f"; team work goes under {EXECUTION_DIR}/<period>/<team>.yml"
             msg = f"Northstar does not read this file{hint or where}"
             problems.append(problem("NS114", path, (1, 1), msg))
     return singles, execution, problems
+
+
+Parse = Callable[[Path, str], Parsed]
+"""Parses one file: (path, kind) -> (document, problems, model)."""
 
 
 def load_plan(root: Path, cache: FileCache | None = None) -> Loaded:
@@ -122,6 +134,44 @@ def load_plan(root: Path, cache: FileCache | None = None) -> Loaded:
         paths = {kind: root / f"{kind}.yml" for kind in SINGLE_FILES}
         return Loaded(Plan(root=root, complete=False), {}, [problem("NS113", root, (1, 1), msg)], paths)
     singles, execution_paths, problems = find_files(root)
+
+    def parse(path: Path, kind: str) -> Parsed:
+        parsed = cache.get(path, kind) if cache is not None else None
+        if parsed is None:
+            parsed = _parse(path, kind, path.read_bytes)
+            if cache is not None:
+                cache.put(path, kind, parsed)
+        return parsed
+
+    loaded = _assemble(root, singles, execution_paths, problems, parse)
+    if cache is not None:
+        cache.forget_missing({*singles.values(), *execution_paths})
+    return loaded
+
+
+def load_plan_from(
+    root: Path, files: Mapping[str, str], read: Callable[[str], bytes], cache: dict[tuple[str, str], Parsed]
+) -> Loaded:
+    """Load a plan that is not on disk: `files` maps plan-relative paths to blob ids, `read` gives a blob's bytes.
+
+    Each (kind, blob) is parsed once and kept in `cache`, so a history of many revisions costs
+    one parse per distinct file content.
+    """
+    singles, execution_paths, problems = classify_paths(root, sorted(files))
+
+    def parse(path: Path, kind: str) -> Parsed:
+        blob = files[path.relative_to(root).as_posix()]
+        parsed = cache.get((kind, blob))
+        if parsed is None:
+            parsed = cache[(kind, blob)] = _parse(path, kind, lambda: read(blob))
+        return parsed
+
+    return _assemble(root, singles, execution_paths, problems, parse)
+
+
+def _assemble(
+    root: Path, singles: dict[str, Path], execution_paths: list[Path], problems: list[Problem], parse: Parse
+) -> Loaded:
     docs: dict[Path, Document] = {}
     parts: dict[str, Any] = {}
     complete = True
@@ -131,19 +181,17 @@ def load_plan(root: Path, cache: FileCache | None = None) -> Loaded:
             path = root / f"{kind}.yml"
             problems.append(problem("NS113", path, (1, 1), f"missing {kind}.yml; see the format reference"))
     for kind, path in singles.items():
-        model = _load(path, kind, docs, problems, cache)
+        model = _load(path, kind, docs, problems, parse)
         if model is None and kind != "northstar":
             complete = False  # (invalid settings fall back to the defaults; the plan itself is whole)
         parts[kind] = model
     execution: list[tuple[Path, TeamPeriod]] = []
     for path in execution_paths:
-        model = _load(path, "execution", docs, problems, cache)
+        model = _load(path, "execution", docs, problems, parse)
         if isinstance(model, TeamPeriod):
             execution.append((path, model))
         else:
             complete = False
-    if cache is not None:
-        cache.forget_missing({*singles.values(), *execution_paths})
     settings = parts.pop("northstar", None)
     plan = Plan(
         root=root,
@@ -159,24 +207,17 @@ def load_plan(root: Path, cache: FileCache | None = None) -> Loaded:
     return Loaded(plan, docs, problems, paths)
 
 
-def _load(
-    path: Path, kind: str, docs: dict[Path, Document], problems: list[Problem], cache: FileCache | None
-) -> Model | None:
-    parsed = cache.get(path, kind) if cache is not None else None
-    if parsed is None:
-        parsed = _parse(path, kind)
-        if cache is not None:
-            cache.put(path, kind, parsed)
-    doc, found, model = parsed
+def _load(path: Path, kind: str, docs: dict[Path, Document], problems: list[Problem], parse: Parse) -> Model | None:
+    doc, found, model = parse(path, kind)
     if doc is not None:
         docs[path] = doc
     problems.extend(found)
     return model
 
 
-def _parse(path: Path, kind: str) -> _Parsed:
+def _parse(path: Path, kind: str, content: Callable[[], bytes]) -> Parsed:
     """Read and validate one file: (document or None, its problems, model or None if invalid)."""
-    doc, problems = read_yaml(path)
+    doc, problems = read_yaml(path, content)
     if doc is None:
         return None, problems, None
     if not isinstance(doc.data, dict):

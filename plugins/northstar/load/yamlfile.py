@@ -8,6 +8,7 @@ constructed from a tag: only the YAML core types are accepted.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -102,10 +103,13 @@ def _child(node: yaml.Node, part: str | int) -> tuple[yaml.Node | None, yaml.Nod
     return None
 
 
-def read_yaml(path: Path) -> tuple[Document | None, list[Problem]]:
-    """Read and parse `path`. Returns the document (None if unusable) and the problems found."""
+def read_yaml(path: Path, content: Callable[[], bytes] | None = None) -> tuple[Document | None, list[Problem]]:
+    """Read and parse `path` (or the bytes `content` gives, reported as `path`).
+
+    Returns the document (None if unusable) and the problems found.
+    """
     try:
-        raw = path.read_bytes()
+        raw = content() if content is not None else path.read_bytes()
     except OSError as exc:
         return None, [problem("NS100", path, (1, 1), f"cannot read the file: {exc.strerror or exc}")]
     if len(raw) > MAX_BYTES:
