@@ -1,0 +1,145 @@
+"""The plan's history as revisions with semantic changes, built in one pass and extended incrementally."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Literal
+
+from northstar.git import GitError
+from northstar.history.changes import Change, classify
+from northstar.history.diff import diff_plans
+from northstar.history.gitlog import Commit, is_ancestor, read_blobs, read_log, repo_state
+from northstar.load.plan import Parsed, load_plan_from
+from northstar.model import Plan
+
+Kind = Literal["strategy", "execution", "both", "none", "invalid"]
+
+
+@dataclass(frozen=True)
+class Revision:
+    """One commit that changed the plan folder, and what it changed."""
+
+    commit: Commit
+    changes: tuple[Change, ...] = ()
+    problems: int = 0
+    """Errors that made the plan unreadable at this revision (0 when valid)."""
+
+    @property
+    def valid(self) -> bool:
+        return self.problems == 0
+
+    @property
+    def kind(self) -> Kind:
+        return "invalid" if not self.valid else classify(list(self.changes))
+
+
+@dataclass
+class History:
+    """Everything known about the plan's past, up to `head`."""
+
+    head: str
+    shallow: bool
+    revisions: list[Revision] = field(default_factory=list)
+    snapshot: dict[str, str] = field(default_factory=dict)
+    """Plan-relative path -> blob id, as of `head`."""
+    last_valid: Plan | None = None
+    at_quarter_end: dict[str, tuple[Commit, Plan]] = field(default_factory=dict)
+    """Quarter id -> the last valid plan committed on or before the quarter's last day."""
+    parsed: dict[tuple[str, str], Parsed] = field(default_factory=dict)
+    """(kind, blob) -> parsed file, shared across revisions."""
+
+
+@dataclass(frozen=True)
+class Unavailable:
+    """Why there is no history to show."""
+
+    reason: str
+
+
+def update(plan_dir: Path, previous: History | None = None) -> History | Unavailable:
+    """The history up to HEAD, reusing `previous` when HEAD only moved forward.
+
+    Rewritten history (a force-push, a rebase) is read again from scratch.
+    """
+    state = repo_state(plan_dir)
+    if state is None:
+        return Unavailable("the plan is not in a git repository with commits (or git is not installed)")
+    if previous is not None and previous.head == state.head and previous.shallow == state.shallow:
+        return previous
+    extend = previous is not None and is_ancestor(previous.head, state.head, plan_dir)
+    try:
+        entries = read_log(plan_dir, previous.head if extend and previous else None)
+        blobs = read_blobs(plan_dir, {c.blob for _, changes in entries for c in changes if c.blob})
+    except GitError as exc:
+        return Unavailable(f"git could not read the history: {exc}")
+    if extend and previous is not None:
+        history = History(
+            state.head,
+            state.shallow,
+            list(previous.revisions),
+            dict(previous.snapshot),
+            previous.last_valid,
+            dict(previous.at_quarter_end),
+            previous.parsed,
+        )
+    else:
+        history = History(state.head, state.shallow)
+    root = plan_dir
+    for commit, changes in entries:
+        for change in changes:
+            if change.blob is None:
+                history.snapshot.pop(change.path, None)
+            else:
+                history.snapshot[change.path] = change.blob
+        loaded = load_plan_from(root, history.snapshot, blobs.__getitem__, history.parsed)
+        errors = [p for p in loaded.problems if p.severity == "error"]
+        if errors or not loaded.plan.complete:
+            history.revisions.append(Revision(commit, (), max(1, len(errors))))
+            continue
+        plan = loaded.plan
+        history.revisions.append(Revision(commit, tuple(diff_plans(history.last_valid, plan))))
+        history.last_valid = plan
+        for _, quarter in plan.quarters():
+            if commit.day <= quarter.end:
+                history.at_quarter_end[quarter.id] = (commit, plan)
+    return history
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The change log's headline numbers."""
+
+    last_strategy_change: Revision | None
+    execution_since: int
+    strategy_changes_in_window: int
+    churn: bool
+    """True when strategy changed more often than the threshold within the window."""
+
+
+def summarize(history: History, *, threshold: int = 1, window_months: int = 12) -> Summary:
+    """When strategy last changed, execution changes since, and whether strategy churns."""
+    revisions = history.revisions
+    strategic = [r for r in revisions if r.kind in ("strategy", "both")]
+    last = strategic[-1] if strategic else None
+    since = revisions[revisions.index(last) + 1 :] if last else revisions
+    execution_since = sum(1 for r in since if r.kind == "execution")
+    newest = revisions[-1].commit.day if revisions else None
+    in_window = 0
+    if newest is not None:
+        start = _months_before(newest, window_months)
+        in_window = sum(1 for r in strategic if r.commit.day > start)
+    return Summary(last, execution_since, in_window, in_window > threshold)
+
+
+def _months_before(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(index, 12)
+    month += 1
+    for candidate in range(day.day, 0, -1):
+        try:
+            return date(year, month, candidate)
+        except ValueError:
+            continue
+    return date(year, month, 1)  # pragma: no cover - day 1 always exists

@@ -1,0 +1,50 @@
+"""Scripted git histories of a plan: real repositories, fixed dates, one commit per step."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+from tests.conftest import CASES
+
+
+class PlanRepo:
+    """A git repository holding the base plan under `plan/` (or a subfolder), committed step by step."""
+
+    def __init__(self, root: Path, plan_subdir: str = "plan") -> None:
+        self.root = root
+        self.plan = root / plan_subdir
+        root.mkdir(parents=True, exist_ok=True)
+        shutil.copytree(CASES / "_base", self.plan)
+        self.git("init", "-q", "-b", "main")
+        self.commit("Create the plan", "2026-07-02")
+
+    def git(self, *args: str, when: str = "2026-07-02") -> str:
+        stamp = f"{when}T12:00:00+00:00"
+        env = {**os.environ, "GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp}
+        done = subprocess.run(
+            ["git", "-c", "user.name=Cora Eng", "-c", "user.email=cora@example.com", *args],
+            cwd=self.root,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        return done.stdout
+
+    def edit(self, rel: str, old: str, new: str) -> None:
+        path = self.plan / rel
+        text = path.read_text(encoding="utf-8")
+        assert old in text, (rel, old)
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+    def write(self, rel: str, text: str) -> None:
+        (self.plan / rel).parent.mkdir(parents=True, exist_ok=True)
+        (self.plan / rel).write_text(text, encoding="utf-8")
+
+    def commit(self, message: str, when: str) -> str:
+        self.git("add", "-A", when=when)
+        self.git("commit", "-q", "--allow-empty", "-m", message, when=when)
+        return self.git("rev-parse", "HEAD").strip()

@@ -1,0 +1,212 @@
+"""History from real git repositories with scripted changes: classification, wording, robustness."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+from northstar.history.changes import Change
+from northstar.history.timeline import History, Unavailable, summarize, update
+
+from tests.history_helpers import PlanRepo
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> PlanRepo:
+    return PlanRepo(tmp_path / "repo")
+
+
+def _history(plan: Path, previous: History | None = None) -> History:
+    found = update(plan, previous)
+    assert isinstance(found, History), found
+    return found
+
+
+def _last(history: History) -> tuple[str, list[Change]]:
+    revision = history.revisions[-1]
+    return revision.kind, list(revision.changes)
+
+
+def test_strategy_edit_is_strategy(repo: PlanRepo) -> None:
+    repo.edit(
+        "strategy.yml",
+        "not_doing:\n",
+        "not_doing:\n  - id: no-air\n    title: Air freight\n    why: Our customers ship by road.\n",
+    )
+    repo.commit("Rule out air freight", "2026-08-03")
+    kind, changes = _last(_history(repo.plan))
+    assert kind == "strategy"
+    assert changes == [
+        Change("strategy", "Strategy: added to not_doing: `no-air` — Air freight (why: Our customers ship by road.)")
+    ]
+
+
+def test_key_result_target_is_execution(repo: PlanRepo) -> None:
+    repo.edit("execution/2026-q4/sales.yml", "target: 40", "target: 50")
+    repo.commit("Raise the meetings target", "2026-10-20")
+    assert _last(_history(repo.plan)) == (
+        "execution",
+        [Change("execution", "Team `sales`, 2026-q4: key result `meetings` target 40 → 50")],
+    )
+
+
+def test_check_in_is_an_execution_progress_update(repo: PlanRepo) -> None:
+    repo.edit(
+        "execution/2026-q4/sales.yml",
+        "            value: 22\n",
+        "            value: 22\n          - date: 2026-11-25\n            value: 27\n            confidence: 0.7\n",
+    )
+    repo.commit("Check in", "2026-11-25")
+    assert _last(_history(repo.plan)) == (
+        "execution",
+        [
+            Change(
+                "execution",
+                "Team `sales`, 2026-q4: key result `meetings` check-in added 2026-11-25: 27 (confidence 0.7)",
+                check_in=True,
+            )
+        ],
+    )
+
+
+def test_both(repo: PlanRepo) -> None:
+    repo.edit("strategy.yml", "reviewed: 2026-06-01", "reviewed: 2026-09-01")
+    repo.edit("people.yml", "name: Ben Okafor", "name: Ben Okafor-Ade")
+    repo.commit("Review and rename", "2026-09-02")
+    kind, changes = _last(_history(repo.plan))
+    assert kind == "both"
+    assert [c.text for c in changes] == [
+        "Strategy: reviewed 2026-06-01 → 2026-09-01",
+        "People: `ben` name 'Ben Okafor' → 'Ben Okafor-Ade'",
+    ]
+
+
+def test_whitespace_comments_key_order_and_renames_are_not_changes(repo: PlanRepo) -> None:
+    repo.edit("people.yml", "people:\n", "# who owns what\npeople:\n\n")
+    repo.edit("teams.yml", "    name: Sales\n    lead: ana\n", "    lead: ana\n    name: Sales\n")
+    repo.git("mv", "plan/execution/2026-q4/sales.yml", "plan/execution/2026-q4/sales-team.yml")
+    repo.commit("Tidy", "2026-10-02")
+    history = _history(repo.plan)
+    assert _last(history) == ("none", [])
+
+
+def test_broken_revision_is_marked_and_skipped_over(repo: PlanRepo) -> None:
+    repo.edit("execution/2026-q4/sales.yml", "target: 40", "target: [40")
+    repo.commit("Oops", "2026-10-05")
+    repo.edit("execution/2026-q4/sales.yml", "target: [40", "target: 45")
+    repo.commit("Fix", "2026-10-06")
+    history = _history(repo.plan)
+    broken, fixed = history.revisions[-2:]
+    assert (broken.kind, broken.valid, broken.problems) == ("invalid", False, 1)
+    assert [c.text for c in fixed.changes] == ["Team `sales`, 2026-q4: key result `meetings` target 40 → 45"]
+
+
+def test_merge_is_one_entry_on_the_main_line(repo: PlanRepo) -> None:
+    repo.git("checkout", "-q", "-b", "raise")
+    repo.edit("execution/2026-q4/sales.yml", "target: 40", "target: 50")
+    repo.commit("Raise meetings", "2026-10-10")
+    repo.edit("execution/2026-q4/sales.yml", "target: 15", "target: 20")
+    repo.commit("Raise proposals", "2026-10-11")
+    repo.git("checkout", "-q", "main")
+    repo.git("merge", "-q", "--no-ff", "-m", "Merge raise", "raise", when="2026-10-12")
+    history = _history(repo.plan)
+    merge = history.revisions[-1]
+    assert (merge.commit.subject, merge.commit.merge, len(history.revisions)) == ("Merge raise", True, 2)
+    assert [c.text for c in merge.changes] == [
+        "Team `sales`, 2026-q4: key result `meetings` target 40 → 50",
+        "Team `sales`, 2026-q4: key result `proposals` target 15 → 20",
+    ]
+
+
+def test_plan_in_a_subfolder_and_detached_head(tmp_path: Path) -> None:
+    repo = PlanRepo(tmp_path / "repo", plan_subdir="company/plan")
+    repo.edit("execution/2026-q4/sales.yml", "target: 40", "target: 41")
+    sha = repo.commit("Nudge", "2026-10-03")
+    repo.git("checkout", "-q", "--detach", sha)
+    assert _last(_history(repo.plan))[0] == "execution"
+
+
+def test_not_a_repository_and_no_git(tmp_path: Path, repo: PlanRepo, monkeypatch: pytest.MonkeyPatch) -> None:
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    assert isinstance(update(plain), Unavailable)
+    monkeypatch.setenv("PATH", str(tmp_path / "nowhere"))
+    assert update(repo.plan) == Unavailable(
+        "the plan is not in a git repository with commits (or git is not installed)"
+    )
+
+
+def test_incremental_update_and_rewritten_history(repo: PlanRepo) -> None:
+    first = _history(repo.plan)
+    assert _history(repo.plan, first) is first  # HEAD unchanged: nothing read
+    repo.edit("execution/2026-q4/sales.yml", "target: 40", "target: 50")
+    repo.commit("Raise", "2026-10-20")
+    second = _history(repo.plan, first)
+    assert second.parsed is first.parsed and len(second.revisions) == 2  # extended, parses shared
+    repo.edit("execution/2026-q4/sales.yml", "target: 50", "target: 60")
+    repo.git("commit", "-q", "-a", "--amend", "-m", "Raise more", when="2026-10-21")
+    third = _history(repo.plan, second)
+    assert [r.commit.subject for r in third.revisions] == ["Create the plan", "Raise more"]
+    assert [c.text for c in third.revisions[-1].changes] == [
+        "Team `sales`, 2026-q4: key result `meetings` target 40 → 60"
+    ]
+
+
+def test_shallow_clone_is_flagged(repo: PlanRepo, tmp_path: Path) -> None:
+    for day in ("2026-10-01", "2026-10-02", "2026-10-03"):
+        repo.edit("people.yml", "name: Ana Silva", f"name: Ana Silva {day}")
+        repo.commit(f"Rename {day}", day)
+        repo.edit("people.yml", f"name: Ana Silva {day}", "name: Ana Silva")
+    repo.commit("Back", "2026-10-04")
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", "--depth", "2", f"file://{repo.root}", str(clone)], check=True)
+    history = _history(clone / "plan")
+    assert history.shallow
+    assert [r.commit.subject for r in history.revisions] == ["Rename 2026-10-03", "Back"]
+
+
+def test_summary_and_churn(repo: PlanRepo) -> None:
+    repo.edit("strategy.yml", "reviewed: 2026-06-01", "reviewed: 2026-08-01")
+    repo.commit("Review", "2026-08-01")
+    repo.edit("execution/2026-q4/sales.yml", "target: 40", "target: 50")
+    repo.commit("Raise", "2026-10-01")
+    repo.edit("strategy.yml", "reviewed: 2026-08-01", "reviewed: 2026-11-01")
+    repo.commit("Review again", "2026-11-01")
+    repo.edit("execution/2026-q4/sales.yml", "target: 50", "target: 55")
+    repo.commit("Raise again", "2026-11-02")
+    history = _history(repo.plan)
+    summary = summarize(history)
+    assert summary.last_strategy_change is not None
+    assert summary.last_strategy_change.commit.subject == "Review again"
+    assert (summary.execution_since, summary.strategy_changes_in_window, summary.churn) == (1, 3, True)
+    assert summarize(history, threshold=3).churn is False
+
+
+def test_quarter_end_snapshots(repo: PlanRepo) -> None:
+    repo.edit("execution/2026-q4/sales.yml", "current: 6", "current: 7")
+    repo.commit("September", "2026-09-30")
+    repo.edit("execution/2026-q4/sales.yml", "current: 7", "current: 9")
+    repo.commit("October", "2026-10-01")
+    history = _history(repo.plan)
+    commit, _ = history.at_quarter_end["2026-q3"]
+    assert commit.subject == "September"
+    assert history.at_quarter_end["2026-q4"][0].subject == "October"
+
+
+def test_no_process_per_commit(repo: PlanRepo, monkeypatch: pytest.MonkeyPatch) -> None:
+    for day in range(1, 21):
+        repo.edit("execution/2026-q4/sales.yml", f"current: {day + 5}", f"current: {day + 6}")
+        repo.commit(f"Day {day}", f"2026-10-{day:02d}")
+    calls: list[list[str]] = []
+    real_run = subprocess.run
+
+    def counting_run(args: list[str], *rest: object, **kwargs: object) -> object:
+        calls.append(list(args))
+        return real_run(args, *rest, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(subprocess, "run", counting_run)
+    history = _history(repo.plan)
+    assert len(history.revisions) == 21
+    assert len(calls) == 3, [c[1] for c in calls]  # rev-parse, log, cat-file --batch
+    assert Path(calls[1][0]).name == "git" and calls[1][1] == "log"
