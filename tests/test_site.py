@@ -89,7 +89,7 @@ def test_every_page_names_period_and_plan_version(example_site: Path) -> None:
         footer = article(example_site, url).select_one(".ns-footer").get_text(" ", strip=True)
         expected = (
             "Period: Q4 2026 (2026-10-01 \u2013 2026-12-31) \u00b7 "
-            f"Plan version: {sha} (2026-11-24) \u00b7 as of 2026-11-24"
+            f"Plan version: {sha} (2026-11-24) \u00b7 as of 2026-11-24 \u00b7 Other periods"
         )
         assert footer == expected, footer
 

@@ -11,6 +11,12 @@ from importlib.metadata import version
 from pathlib import Path
 
 from northstar.check import Report, UsageError, check_plan
+from northstar.git import GitError
+from northstar.history.changes import Change, classify
+from northstar.history.diff import diff_plans
+from northstar.history.revisions import default_base, plan_at
+from northstar.load import load_plan
+from northstar.pages.render import Renderer
 from northstar.problems import CODES, Problem
 from northstar.schema import KINDS, dump, plan_schema, schema_for, write_schemas
 
@@ -38,6 +44,15 @@ def get_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--period", help="the current quarter id; default: the quarter containing --as-of")
 
+    diff = sub.add_parser("diff", help="the semantic difference between two revisions of the plan")
+    diff.add_argument("rev_a", nargs="?", help="base revision (default: where this branch left the default branch)")
+    diff.add_argument("rev_b", nargs="?", help="compared revision (default: the working tree)")
+    diff.add_argument("--plan-dir", type=Path, default=Path("plan"), help="the plan folder (default: plan)")
+    diff.add_argument("--format", choices=["text", "markdown", "json", "github"], default="text")
+    diff.add_argument(
+        "--fail-on-strategy-change", action="store_true", help="exit 1 when the strategy changed (for review gates)"
+    )
+
     schema = sub.add_parser("schema", help="print the JSON Schema of plan files")
     schema.add_argument("--kind", choices=KINDS, help="one kind of file; default: any plan file")
     schema.add_argument("--out", type=Path, help="write <kind>.schema.json for every kind into this folder")
@@ -48,6 +63,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = get_parser().parse_args(argv)
     if args.command == "check":
         return cmd_check(args.plan_dir, strict=args.strict, fmt=args.format, as_of=args.as_of, period=args.period)
+    if args.command == "diff":
+        return cmd_diff(args.plan_dir, args.rev_a, args.rev_b, fmt=args.format, fail=args.fail_on_strategy_change)
     return cmd_schema(args.kind, args.out)
 
 
@@ -123,3 +140,66 @@ def cmd_schema(kind: str | None, out: Path | None) -> int:
         return 0
     sys.stdout.write(dump(schema_for(kind) if kind else plan_schema()))
     return 0
+
+
+def cmd_diff(plan_dir: Path, rev_a: str | None, rev_b: str | None, *, fmt: str, fail: bool) -> int:
+    """Print the semantic changes from `rev_a` to `rev_b`; exit 1 on an invalid side or, with `fail`, a
+    strategy change; 2 when a revision cannot be read."""
+    try:
+        base = rev_a or default_base(plan_dir)
+        old = plan_at(plan_dir, base)
+        new = plan_at(plan_dir, rev_b) if rev_b else load_plan(plan_dir)
+    except GitError as exc:
+        print(f"northstar diff: {exc}", file=sys.stderr)
+        return 2
+    label_a, label_b = base[:12], rev_b or "working tree"
+    sides = [(label_b, new)] if not old.docs else [(label_a, old), (label_b, new)]  # no plan yet: diff from nothing
+    for label, loaded in sides:
+        errors = [p for p in loaded.problems if p.severity == "error"]
+        if errors or not loaded.plan.complete:
+            print(f"northstar diff: the plan at {label} is invalid ({len(errors)} errors); run northstar check")
+            return 1
+    changes = diff_plans(old.plan if old.docs else None, new.plan)
+    strategy = [c for c in changes if c.layer == "strategy"]
+    if fmt == "json":
+        print(json.dumps(_diff_json(changes, label_a, label_b), indent=2))
+    elif fmt == "markdown":
+        print(_diff_markdown(changes, label_a, label_b), end="")
+    elif fmt == "github":
+        for change in changes:
+            level = "warning" if change.layer == "strategy" else "notice"
+            title = "Strategy change" if change.layer == "strategy" else "Execution change"
+            print(f"::{level} title={_escape(title, prop=True)}::{_escape(change.text)}")
+        print("STRATEGY CHANGED" if strategy else f"Execution changes only ({len(changes)})")
+    else:
+        print("STRATEGY CHANGED\n" if strategy else "", end="")
+        for layer in ("strategy", "execution"):
+            items = [c for c in changes if c.layer == layer]
+            if items:
+                print(f"{layer.capitalize()}:")
+                print("".join(f"  - {c.text}\n" for c in items), end="")
+        if not changes:
+            print("No semantic change to the plan.")
+    return 1 if fail and strategy else 0
+
+
+def _diff_json(changes: list[Change], base: str, head: str) -> dict[str, object]:
+    return {
+        "from": base,
+        "to": head,
+        "strategy_changed": any(c.layer == "strategy" for c in changes),
+        "kind": classify(changes),
+        "changes": [{"layer": c.layer, "text": c.text, "check_in": c.check_in} for c in changes],
+    }
+
+
+def _diff_markdown(changes: list[Change], base: str, head: str) -> str:
+    return Renderer().render(
+        "diff.md.jinja",
+        strategy=[c for c in changes if c.layer == "strategy"],
+        execution=[c for c in changes if c.layer == "execution"],
+        decisions=[c for c in changes if c.layer == "execution" and not c.check_in],
+        check_ins=[c for c in changes if c.check_in],
+        base=base,
+        head=head,
+    )

@@ -18,6 +18,7 @@ from mkdocs.utils import nest_paths
 
 from northstar import git
 from northstar.check import Report, UsageError, check_plan
+from northstar.history.timeline import History, Unavailable, update
 from northstar.load.plan import FileCache
 from northstar.model import Band, Settings
 from northstar.pages import PAGES, NavItem, PageSource, Renderer, SiteOptions, Urls, Version, build_site, problems_page
@@ -46,6 +47,9 @@ class NorthstarConfig(Config):
     """Replaces the score bands of northstar.yml: a list of {id, label, min}."""
     labels = c.Type(dict, default={})
     """Words shown on the pages, by key, for non-English sites (see the configuration docs)."""
+    churn_threshold = c.Type(int, default=1)
+    """The change log warns when strategy changed more often than this in `churn_window_months`."""
+    churn_window_months = c.Type(int, default=12)
 
 
 class NorthstarPlugin(BasePlugin[NorthstarConfig]):
@@ -60,6 +64,7 @@ class NorthstarPlugin(BasePlugin[NorthstarConfig]):
         self.nav: NavItem | None = None
         self.root = Path()
         self.base = Path()
+        self.history: History | Unavailable | None = None
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         self.command = command  # defining on_startup keeps this instance across serve rebuilds
@@ -96,6 +101,7 @@ class NorthstarPlugin(BasePlugin[NorthstarConfig]):
         if report.errors:
             self.pages = []
             return
+        history = self._history() if {"changes", "archive"} & set(self.config.pages) else None
         custom_dir = config.theme.custom_dir
         options = SiteOptions(
             urls=Urls(self.config.path.strip("/"), config.use_directory_urls),
@@ -104,8 +110,10 @@ class NorthstarPlugin(BasePlugin[NorthstarConfig]):
             version=Version((state.commit or "unversioned") + (f" ({state.date})" if state.date else ""), state.dirty),
             period=self.config.period,
             bands=_bands(self.config.score_bands),
+            churn_threshold=self.config.churn_threshold,
+            churn_window_months=self.config.churn_window_months,
         )
-        site = build_site(report, options, Renderer([Path(custom_dir)] if custom_dir else []))
+        site = build_site(report, options, Renderer([Path(custom_dir)] if custom_dir else []), history)
         self.pages, self.nav = site.pages, site.nav
         self.last_paths = [p.path for p in site.pages]
 
@@ -117,6 +125,7 @@ class NorthstarPlugin(BasePlugin[NorthstarConfig]):
             urls = Urls(self.config.path.strip("/"), config.use_directory_urls)
             paths = self.last_paths or [urls.path("strategy")]
             pages = [problems_page(path, shown, SiteOptions(labels=labels), Renderer()) for path in paths]
+        in_nav = set(_nav_paths(_nav_data(self.nav))) if self.nav is not None and pages is self.pages else set()
         for page in pages:
             existing = files.get_file_from_path(page.path)
             if existing is not None and existing.generated_by is None:
@@ -124,7 +133,8 @@ class NorthstarPlugin(BasePlugin[NorthstarConfig]):
                     f"northstar: {config.docs_dir}/{page.path} exists, and Northstar generates that page; "
                     "rename it or set `path:` in the plugin options to put the plan pages in a folder"
                 )
-            files.append(File.generated(config, page.path, content=page.content, inclusion=InclusionLevel.INCLUDED))
+            inclusion = InclusionLevel.INCLUDED if page.path in in_nav or not in_nav else InclusionLevel.NOT_IN_NAV
+            files.append(File.generated(config, page.path, content=page.content, inclusion=inclusion))
         asset = Path(__file__).parent / "assets" / "northstar.css"
         files.append(File.generated(config, ASSET, abs_src_path=str(asset)))
         if self.nav is not None and pages is self.pages:
@@ -143,6 +153,19 @@ class NorthstarPlugin(BasePlugin[NorthstarConfig]):
             config.nav = [*nest_paths(f.src_uri for f in theirs), section]
         elif not any(path in ours for path in _nav_paths(config.nav)):
             config.nav = [*config.nav, section]
+
+    def _history(self) -> History | Unavailable:
+        """The plan's history, extended from the last build's when HEAD only moved forward."""
+        previous = self.history if isinstance(self.history, History) else None
+        self.history = update(self.root, previous)
+        if isinstance(self.history, Unavailable):
+            log.info(f"no change log: {self.history.reason}")
+        elif self.history.shallow:
+            log.warning(
+                "the repository is a shallow clone, so the change log and archive miss older history; "
+                "fetch all of it (fetch-depth: 0 in the checkout step)"
+            )
+        return self.history
 
     def _as_of(self, state: git.PlanState) -> date:
         if self.config.as_of:

@@ -74,4 +74,36 @@ LABELS: dict[str, str] = {
     "errors_title": "The plan has problems",
     "errors_intro": "Northstar could not build the plan pages. Fix these and save; the page reloads.",
     "more": "more",
+    "changes": "Change log",
+    "execution": "Execution",
+    "no_history": "No history to show",
+    "strategy_last_changed": "Strategy last changed",
+    "never": "never, since the plan's first commit",
+    "execution_since": "Execution changes since",
+    "churn": (
+        "Strategy changed %d times in the last %d months (more than %d): strategy is a north star, "
+        "execution is what adjusts."
+    ),
+    "shallow": (
+        "This history is incomplete: the site was built from a shallow clone. Fetch the full history "
+        "(fetch-depth: 0 in the checkout step)."
+    ),
+    "kind_strategy": "Strategy",
+    "kind_execution": "Execution",
+    "kind_both": "Strategy and execution",
+    "kind_none": "No semantic change",
+    "kind_invalid": "Plan invalid",
+    "merge": "merge",
+    "invalid_revision": "The plan was invalid at this revision",
+    "plan_created": "The plan was created.",
+    "changes_word": "changes",
+    "check_ins_word": "progress updates",
+    "no_semantic_change": "Formatting, comments or file moves only.",
+    "archive": "Archive",
+    "archive_intro": "Each past quarter as it stood at the last commit before the quarter ended.",
+    "snapshot": "Snapshot",
+    "reconstructed": "from the current plan (no commit from before the quarter ended)",
+    "archived_banner": "Archived: %s, as of",
+    "current_plan": "the current plan",
+    "other_periods": "Other periods",
 }

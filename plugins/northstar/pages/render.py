@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined
+from markupsafe import Markup, escape
 
 from northstar.pages.text import PlanText
+
+_BACKTICKS = re.compile(r"`([^`]+)`")
 
 OVERRIDE_DIR = "northstar"
 """Users override `team.md.jinja` with `<custom_dir>/northstar/team.md.jinja`."""
@@ -30,6 +34,12 @@ class Renderer:
         )
         self.env.filters["md"] = text.block
         self.env.filters["md_inline"] = text.inline
+        self.env.filters["code"] = backticks
 
     def render(self, name: str, **context: Any) -> str:
         return self.env.get_template(name).render(**context)
+
+
+def backticks(text: str) -> Markup:
+    """Plain text with `code` spans (as in change descriptions), escaped."""
+    return Markup(_BACKTICKS.sub(r"<code>\1</code>", str(escape(text))))  # noqa: S704 - escaped first

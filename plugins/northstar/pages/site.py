@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from northstar.check import Report
+from northstar.history.changes import Change
+from northstar.history.gitlog import Commit
+from northstar.history.timeline import History, Revision, Unavailable, summarize
 from northstar.index import build_index
-from northstar.model import Band
+from northstar.load import Loaded
+from northstar.load.plan import SINGLE_FILES
+from northstar.model import Band, Plan, Quarter
 from northstar.pages.diagram import layout
 from northstar.pages.labels import LABELS
 from northstar.pages.render import Renderer
@@ -17,7 +22,7 @@ from northstar.pages.views import Link, Views, build_views
 from northstar.problems import Problem
 from northstar.rules import current_period
 
-PAGES = ("strategy", "teams", "alignment", "people")
+PAGES = ("strategy", "teams", "alignment", "people", "changes", "archive")
 """The kinds of page Northstar can generate, in navigation order."""
 
 
@@ -54,6 +59,25 @@ class SiteOptions:
     period: str | None = None
     bands: tuple[Band, ...] | None = None
     """Score bands that replace the plan's own (northstar.yml)."""
+    churn_threshold: int = 1
+    """The change log warns when strategy changed more often than this within `churn_window_months`."""
+    churn_window_months: int = 12
+    fold_after: int = 12
+    """Change-log entries show this many execution changes before folding the rest."""
+    archived: Archived | None = None
+    """Set when building a past period's frozen copy."""
+    archive_link: Link | None = None
+
+
+@dataclass(frozen=True)
+class Archived:
+    """A frozen period: its name, the commit it stands at (None if reconstructed), the current plan's link."""
+
+    name: str
+    commit: Commit | None
+    current: Link
+    strategy: Link
+    teams: Link
 
 
 @dataclass(frozen=True)
@@ -63,73 +87,193 @@ class Site:
     views: Views
 
 
-def build_site(report: Report, options: SiteOptions, renderer: Renderer) -> Site:
-    """Every page of the plan for its current period, and the navigation section that holds them."""
-    loaded, urls, labels = report.loaded, options.urls, options.labels
-    plan = loaded.plan
-    index = build_index(plan, loaded.paths)
-    year, quarter = current_period(plan, report.as_of, options.period)
-    views = build_views(plan, index, urls, year, quarter, bands=options.bands)
-    pages: list[PageSource] = []
-    nav: list[NavItem] = []
+def build_site(
+    report: Report, options: SiteOptions, renderer: Renderer, history: History | Unavailable | None = None
+) -> Site:
+    """Every page of the plan for its current period, and the navigation section that holds them.
 
-    def page(path: str, title: str, template: str, **context: Any) -> None:
-        href: Callable[[Link], str] = lambda link: urls.link(path, link.page, link.anchor)  # noqa: E731
-        content = renderer.render(
+    With a `history`, also the change log and a frozen copy of every past quarter under `archive/`.
+    """
+    plan = report.loaded.plan
+    year, quarter = current_period(plan, report.as_of, options.period)
+    index = build_index(plan, report.loaded.paths)
+    views = build_views(plan, index, options.urls, year, quarter, bands=options.bands)
+    past = archivable(report, history, quarter) if isinstance(history, History) else []
+    if "archive" in options.pages and past and options.archived is None:
+        link = Link(options.labels["archive"], "page", options.urls.path("archive", "index"))
+        options = replace(options, archive_link=link)
+    builder = _Builder(report, options, renderer, views)
+    for kind in options.pages:
+        getattr(builder, kind)(history, past)
+    return Site(builder.pages, NavItem(options.labels["plan"], None, tuple(builder.nav)), views)
+
+
+class _Builder:
+    """Renders pages one kind at a time; each method adds its pages and its navigation entry."""
+
+    def __init__(self, report: Report, options: SiteOptions, renderer: Renderer, views: Views) -> None:
+        self.report, self.options, self.renderer, self.views = report, options, renderer, views
+        self.urls, self.labels = options.urls, options.labels
+        self.pages: list[PageSource] = []
+        self.nav: list[NavItem] = []
+
+    def page(self, path: str, title: str, template: str, **context: Any) -> None:
+        def href(link: Link) -> str:
+            return self.urls.link(path, link.page, link.anchor)
+
+        content = self.renderer.render(
             template,
             href=href,
-            labels=labels,
-            views=views,
-            version=options.version,
-            as_of=report.as_of,
+            labels=self.labels,
+            views=self.views,
+            version=self.options.version,
+            as_of=self.report.as_of,
+            archived=self.options.archived,
+            archive_link=self.options.archive_link,
             **context,
         )
-        pages.append(PageSource(path, title, content))
+        self.pages.append(PageSource(path, title, content))
 
-    if "strategy" in options.pages and plan.strategy is not None:
-        path = urls.path("strategy")
-        serving = {c.link.id: len(c.objectives) + len(c.rocks) for c in views.choices}
-        alignment = urls.path("alignment") if "alignment" in options.pages else path
+    def strategy(self, *_: object) -> None:
+        strategy, views, labels = self.report.plan.strategy, self.views, self.labels
+        if strategy is None:
+            return
+        path = self.urls.path("strategy")
+        alignment = self.urls.path("alignment") if "alignment" in self.options.pages else path
 
         def alignment_link(ident: str) -> Link:
             return Link("", "choice", alignment, ident, ident)
 
-        owner = views.person(plan.strategy.owner)
-        page(
-            path,
-            labels["strategy"],
-            "strategy.md.jinja",
-            strategy=plan.strategy,
-            owner=owner,
-            serving=serving,
-            alignment_link=alignment_link,
-        )
-        nav.append(NavItem(labels["strategy"], path))
-    if "teams" in options.pages:
-        index_path = urls.path("teams", "index")
-        page(index_path, labels["teams"], "teams.md.jinja")
-        children = [NavItem(labels["teams"], index_path)]
-        for team in _tree_order(views):
-            path = urls.path("teams", team.team.id)
-            members = [m for m in (views.person(i) for i in team.team.members) if m is not None]
-            page(path, team.team.name, "team.md.jinja", team=team, members=members)
+        serving = {c.link.id: len(c.objectives) + len(c.rocks) for c in views.choices}
+        owner = views.person(strategy.owner)
+        context = {"strategy": strategy, "owner": owner, "serving": serving, "alignment_link": alignment_link}
+        self.page(path, labels["strategy"], "strategy.md.jinja", **context)
+        self.nav.append(NavItem(labels["strategy"], path))
+
+    def teams(self, *_: object) -> None:
+        index_path = self.urls.path("teams", "index")
+        self.page(index_path, self.labels["teams"], "teams.md.jinja")
+        children = [NavItem(self.labels["teams"], index_path)]
+        for team in _tree_order(self.views):
+            path = self.urls.path("teams", team.team.id)
+            members = [m for m in (self.views.person(i) for i in team.team.members) if m is not None]
+            self.page(path, team.team.name, "team.md.jinja", team=team, members=members)
             children.append(NavItem(team.team.name, path))
-        nav.append(NavItem(labels["teams"], None, tuple(children)))
-    if "alignment" in options.pages:
-        path = urls.path("alignment")
+        self.nav.append(NavItem(self.labels["teams"], None, tuple(children)))
+
+    def alignment(self, *_: object) -> None:
+        path, labels = self.urls.path("alignment"), self.labels
         columns = [labels["strategy"], labels["annual_goals"], labels["objectives"], labels["cascade"]]
-        page(path, labels["alignment"], "alignment.md.jinja", diagram=layout(views, columns))
-        nav.append(NavItem(labels["alignment"], path))
-    if "people" in options.pages:
-        index_path = urls.path("people", "index")
-        page(index_path, labels["people"], "people.md.jinja")
-        children = [NavItem(labels["people"], index_path)]
-        for person in views.people.values():
-            path = urls.path("people", person.person.id)
-            page(path, person.person.name, "person.md.jinja", person=person)
+        self.page(path, labels["alignment"], "alignment.md.jinja", diagram=layout(self.views, columns))
+        self.nav.append(NavItem(labels["alignment"], path))
+
+    def people(self, *_: object) -> None:
+        index_path = self.urls.path("people", "index")
+        self.page(index_path, self.labels["people"], "people.md.jinja")
+        children = [NavItem(self.labels["people"], index_path)]
+        for person in self.views.people.values():
+            path = self.urls.path("people", person.person.id)
+            self.page(path, person.person.name, "person.md.jinja", person=person)
             children.append(NavItem(person.person.name, path))
-        nav.append(NavItem(labels["people"], None, tuple(children)))
-    return Site(pages, NavItem(labels["plan"], None, tuple(nav)), views)
+        self.nav.append(NavItem(self.labels["people"], None, tuple(children)))
+
+    def changes(self, history: History | Unavailable | None, _: object) -> None:
+        if history is None:
+            return
+        path = self.urls.path("changes")
+        self.page(path, self.labels["changes"], "changes.md.jinja", **_change_log(history, self.options))
+        self.nav.append(NavItem(self.labels["changes"], path))
+
+    def archive(self, _: object, past: list[tuple[Quarter, Commit | None, Plan]]) -> None:
+        """A frozen copy of every past quarter, plus the archive index."""
+        if not past or self.options.archived is not None:
+            return
+        labels, urls = self.labels, self.urls
+        index_path = urls.path("archive", "index")
+        archives: list[Archived] = []
+        children: list[NavItem] = [NavItem(labels["archive"], index_path)]
+        for quarter, commit, plan in past:
+            frozen_urls = Urls("/".join(p for p in (urls.prefix, "archive", quarter.id) if p), urls.directory_urls)
+            archived = Archived(
+                quarter.name or quarter.id,
+                commit,
+                Link(labels["current_plan"], "page", urls.path("strategy")),
+                Link(labels["strategy"], "page", frozen_urls.path("strategy")),
+                Link(labels["teams"], "page", frozen_urls.path("teams", "index")),
+            )
+            frozen = Report(
+                Loaded(plan, {}, [], {k: plan.root / f"{k}.yml" for k in SINGLE_FILES}),
+                [],
+                min(quarter.end, self.report.as_of),
+            )
+            frozen_options = replace(
+                self.options,
+                urls=frozen_urls,
+                pages=("strategy", "teams", "alignment", "people"),
+                period=quarter.id,
+                archived=archived,
+                archive_link=Link(labels["archive"], "page", index_path),
+            )
+            self.pages += build_site(frozen, frozen_options, self.renderer).pages
+            archives.append(archived)
+            children.append(NavItem(archived.name, archived.teams.page))
+        self.page(index_path, labels["archive"], "archive.md.jinja", archives=archives)
+        self.nav.append(NavItem(labels["archive"], None, tuple(children)))
+
+
+def archivable(report: Report, history: History, current: Quarter | None) -> list[tuple[Quarter, Commit | None, Plan]]:
+    """Past quarters with work in them, newest first, each with the plan as it stood when it ended.
+
+    A quarter with no commit from before its end is taken from the current plan (commit None).
+    """
+    if current is None:
+        return []
+    out = []
+    for _, quarter in reversed(report.plan.quarters()):
+        if quarter.end >= current.start:
+            continue
+        commit, plan = history.at_quarter_end.get(quarter.id, (None, report.plan))
+        if any(work.period == quarter.id for _, work in plan.execution):
+            out.append((quarter, commit, plan))
+    return out
+
+
+@dataclass(frozen=True)
+class EntryView:
+    revision: Revision
+    kind: str
+    first: bool
+    strategy: list[Change]
+    decisions: list[Change]
+    check_ins: list[Change]
+
+
+def _change_log(history: History | Unavailable, options: SiteOptions) -> dict[str, Any]:
+    if isinstance(history, Unavailable):
+        return {"unavailable": history.reason}
+    first_valid = next((r for r in history.revisions if r.valid), None)
+    entries = [
+        EntryView(
+            r,
+            r.kind,
+            r is first_valid,
+            [c for c in r.changes if c.layer == "strategy"],
+            [c for c in r.changes if c.layer == "execution" and not c.check_in],
+            [c for c in r.changes if c.check_in],
+        )
+        for r in reversed(history.revisions)
+        if r.kind != "none"  # whitespace, comments, key order, moves: not a change of the plan
+    ]
+    summary = summarize(history, threshold=options.churn_threshold, window_months=options.churn_window_months)
+    return {
+        "unavailable": None,
+        "entries": entries,
+        "summary": summary,
+        "shallow": history.shallow,
+        "threshold": options.churn_threshold,
+        "window": options.churn_window_months,
+        "fold_after": options.fold_after,
+    }
 
 
 def _tree_order(views: Views) -> list[Any]:
