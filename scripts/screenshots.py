@@ -16,7 +16,7 @@ import tempfile
 import threading
 from pathlib import Path
 
-PAGES = {"strategy": "strategy/", "team": "teams/sales-alberta/", "alignment": "alignment/"}
+PAGES = {"strategy": "strategy/", "team": "teams/sales-alberta/", "alignment": "alignment/", "changes": "changes/"}
 FLAGS = [
     "--headless",
     "--no-sandbox",

@@ -27,7 +27,7 @@ def _png_size(path: Path) -> tuple[int, int]:
     return int(width), int(height)
 
 
-def test_screenshots_of_strategy_team_and_alignment(tmp_path: Path) -> None:
+def test_screenshots_of_the_plan_pages(tmp_path: Path) -> None:
     assert find_chromium() is not None, "CI must install Chromium (see .ci/run)"
     project = copy_project(tmp_path)
     assert mkdocs("build", "--strict", cwd=project).returncode == 0
@@ -40,8 +40,9 @@ def test_screenshots_of_strategy_team_and_alignment(tmp_path: Path) -> None:
         timeout=300,
     )
     assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == ["shots/strategy.png", "shots/team.png", "shots/alignment.png"]
-    for name in ("strategy", "team", "alignment"):
+    names = ["strategy", "team", "alignment", "changes"]
+    assert done.stdout.split() == [f"shots/{name}.png" for name in names]
+    for name in names:
         shot = project / "shots" / f"{name}.png"
         assert _png_size(shot) == (1280, 1600)
         assert shot.stat().st_size > 50_000, f"{name}.png looks blank"

@@ -7,6 +7,7 @@ is shown, is one table per kind of item (`_KINDS`); the functions below only wal
 
 from __future__ import annotations
 
+import operator
 import re
 from collections import defaultdict, deque
 from collections.abc import Callable, Hashable, Sequence
@@ -147,11 +148,13 @@ def diff_plans(old: Plan | None, new: Plan) -> list[Change]:
     Strategy changes come first, then company, people, teams and the team files by (period, team).
     """
     was = old if old is not None else Plan(root=new.root)
+    # Files that did not change between revisions are the very same parsed objects (the loader
+    # caches by content), so identity skips them: a long history costs what its edits touch.
     sections: list[tuple[Literal["strategy", "execution"], list[_Line]]] = [
-        ("strategy", _strategy(was.strategy, new.strategy)),
-        ("execution", _company(was.company, new.company)),
-        ("execution", _by_id(_people(was), _people(new), lambda person: f"People: `{person.id}`")),
-        ("execution", _by_id(_teams(was), _teams(new), lambda team: f"Teams: `{team.id}`")),
+        ("strategy", [] if was.strategy is new.strategy else _strategy(was.strategy, new.strategy)),
+        ("execution", [] if was.company is new.company else _company(was.company, new.company)),
+        ("execution", [] if was.people is new.people else _by_id(_people(was), _people(new), _person)),
+        ("execution", [] if was.teams is new.teams else _by_id(_teams(was), _teams(new), _team)),
         ("execution", _execution([tp for _, tp in was.execution], [tp for _, tp in new.execution])),
     ]
     return [Change(layer, text, check_in) for layer, lines in sections for text, check_in in lines]
@@ -333,6 +336,14 @@ def _year(subject: str, old: Year, new: Year) -> list[_Line]:
     )
 
 
+def _person(person: Person) -> str:
+    return f"People: `{person.id}`"
+
+
+def _team(team: Team) -> str:
+    return f"Teams: `{team.id}`"
+
+
 def _people(plan: Plan) -> list[Person]:
     return plan.people.people if plan.people else []
 
@@ -348,9 +359,18 @@ def _execution(old: list[TeamPeriod], new: list[TeamPeriod]) -> list[_Line]:
     def key(tp: TeamPeriod) -> tuple[str, str]:
         return (tp.period, tp.team)
 
+    befores: dict[tuple[str, str], list[TeamPeriod]] = defaultdict(list)
+    afters: dict[tuple[str, str], list[TeamPeriod]] = defaultdict(list)
+    for tp in old:
+        befores[key(tp)].append(tp)
+    for tp in new:
+        afters[key(tp)].append(tp)
     lines: list[_Line] = []
-    for k in sorted({key(tp) for tp in [*old, *new]}):
-        for before, after in _match([tp for tp in old if key(tp) == k], [tp for tp in new if key(tp) == k], key):
+    for k in sorted(befores.keys() | afters.keys()):
+        before_files, after_files = befores[k], afters[k]
+        if len(before_files) == len(after_files) and all(map(operator.is_, before_files, after_files)):
+            continue  # the same parsed files: unchanged
+        for before, after in _match(befores[k], afters[k], key):
             lines += _team_period(before, after)
     return lines
 

@@ -193,7 +193,7 @@ def _assemble(
         else:
             complete = False
     settings = parts.pop("northstar", None)
-    plan = Plan(
+    plan = Plan.model_construct(  # every part is an already-validated model: no second validation
         root=root,
         strategy=parts.get("strategy"),
         company=parts.get("company"),
