@@ -32,6 +32,7 @@ _CORE_TAGS = frozenset(
     f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")
 )
 _MERGE = "tag:yaml.org,2002:merge"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _LEADING_TAB = re.compile(r"^ *\t")
 
 
@@ -255,6 +256,11 @@ class _Builder:
         if node.tag not in _CORE_TAGS:
             self._unsafe(node, loc)
             return node.value
+        if node.tag == _TIMESTAMP and len(node.value) == 10:
+            try:  # the common case, YYYY-MM-DD, far faster than the general timestamp constructor
+                return date.fromisoformat(node.value)
+            except ValueError:
+                pass  # let the general constructor explain (or accept 2026-1-5)
         try:
             value = _SCALARS.yaml_constructors[node.tag](_SCALARS, node)  # no cache kept
         except (ValueError, OverflowError, yaml.YAMLError):
