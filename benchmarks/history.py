@@ -138,7 +138,9 @@ def main(argv: list[str] | None = None) -> int:
         floor = median_time(lambda: raw_git(plan), args.repeat)
         cold = median_time(lambda: update(plan), args.repeat)
         history = update(plan)
-        assert isinstance(history, History), history
+        if not isinstance(history, History):
+            print(f"no history: {history.reason}", file=sys.stderr)
+            return 1
         warm = median_time(lambda: update(plan, history), args.repeat)
 
         def one_more() -> object:
