@@ -17,6 +17,7 @@ from northstar.history.diff import diff_plans
 from northstar.history.revisions import default_base, plan_at
 from northstar.load import load_plan
 from northstar.pages.render import Renderer
+from northstar.pdf import PdfError, print_one_page
 from northstar.problems import CODES, Problem
 from northstar.schema import KINDS, dump, plan_schema, schema_for, write_schemas
 
@@ -53,6 +54,11 @@ def get_parser() -> argparse.ArgumentParser:
         "--fail-on-strategy-change", action="store_true", help="exit 1 when the strategy changed (for review gates)"
     )
 
+    pdf = sub.add_parser("pdf", help="print the built one-page plan to a landscape PDF (needs Chromium)")
+    pdf.add_argument("--site", type=Path, default=Path("site"), help="the built site (default: site)")
+    pdf.add_argument("--out", type=Path, default=Path("one-page-plan.pdf"), help="the PDF to write")
+    pdf.add_argument("--paper", choices=["a4", "letter"], default="a4", help="sheet size (landscape)")
+
     schema = sub.add_parser("schema", help="print the JSON Schema of plan files")
     schema.add_argument("--kind", choices=KINDS, help="one kind of file; default: any plan file")
     schema.add_argument("--out", type=Path, help="write <kind>.schema.json for every kind into this folder")
@@ -65,6 +71,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return cmd_check(args.plan_dir, strict=args.strict, fmt=args.format, as_of=args.as_of, period=args.period)
     if args.command == "diff":
         return cmd_diff(args.plan_dir, args.rev_a, args.rev_b, fmt=args.format, fail=args.fail_on_strategy_change)
+    if args.command == "pdf":
+        return cmd_pdf(args.site, args.out, args.paper)
     return cmd_schema(args.kind, args.out)
 
 
@@ -203,3 +211,14 @@ def _diff_markdown(changes: list[Change], base: str, head: str) -> str:
         base=base,
         head=head,
     )
+
+
+def cmd_pdf(site: Path, out: Path, paper: str) -> int:
+    """Write the one-page plan as a PDF; exit 1 with a clear message when it cannot."""
+    try:
+        written = print_one_page(site, out, paper=paper)
+    except PdfError as exc:
+        print(f"northstar pdf: {exc}", file=sys.stderr)
+        return 1
+    print(written.as_posix())
+    return 0
