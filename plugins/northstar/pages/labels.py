@@ -106,4 +106,9 @@ LABELS: dict[str, str] = {
     "archived_banner": "Archived: %s, as of",
     "current_plan": "the current plan",
     "other_periods": "Other periods",
+    "one_page": "One-page plan",
+    "enduring": "the enduring direction",
+    "priorities": "This quarter's company priorities",
+    "accountabilities": "Accountabilities",
+    "print": "Print",
 }

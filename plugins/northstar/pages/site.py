@@ -22,8 +22,23 @@ from northstar.pages.views import Link, Views, build_views
 from northstar.problems import Problem
 from northstar.rules import current_period
 
-PAGES = ("strategy", "teams", "alignment", "people", "changes", "archive")
+PAGES = ("strategy", "one_page", "teams", "alignment", "people", "changes", "archive")
 """The kinds of page Northstar can generate, in navigation order."""
+
+
+@dataclass(frozen=True)
+class OnePageLimits:
+    """How many items of each list the one-page plan shows before "+N more": sized so the sheet always fits."""
+
+    values: int = 6
+    targets: int = 4
+    choices: int = 4
+    not_doing: int = 5
+    goals: int = 5
+    rocks: int = 6
+    objectives: int = 5
+    kpis: int = 6
+    teams: int = 8
 
 
 @dataclass(frozen=True)
@@ -150,6 +165,27 @@ class _Builder:
         self.page(path, labels["strategy"], "strategy.md.jinja", **context)
         self.nav.append(NavItem(labels["strategy"], path))
 
+    def one_page(self, *_: object) -> None:
+        """The whole plan on one landscape sheet: enduring strategy beside this year's execution."""
+        plan = self.report.plan
+        if plan.strategy is None:
+            return
+        path, labels, urls = self.urls.path("one-page-plan"), self.labels, self.urls
+        strategy_page = urls.path("strategy") if "strategy" in self.options.pages else path
+
+        def strategy_link(anchor: str) -> Link:
+            return Link("", "page", strategy_page, anchor)
+
+        context = {
+            "company": plan.company.name if plan.company else labels["plan"],
+            "owner": self.views.person(plan.strategy.owner),
+            "limits": OnePageLimits(),
+            "strategy_link": strategy_link,
+            "teams_link": Link("", "page", urls.path("teams", "index") if "teams" in self.options.pages else path),
+        }
+        self.page(path, labels["one_page"], "one-page-plan.md.jinja", **context)
+        self.nav.append(NavItem(labels["one_page"], path))
+
     def teams(self, *_: object) -> None:
         index_path = self.urls.path("teams", "index")
         self.page(index_path, self.labels["teams"], "teams.md.jinja")
@@ -209,7 +245,7 @@ class _Builder:
             frozen_options = replace(
                 self.options,
                 urls=frozen_urls,
-                pages=("strategy", "teams", "alignment", "people"),
+                pages=("strategy", "one_page", "teams", "alignment", "people"),
                 period=quarter.id,
                 archived=archived,
                 archive_link=Link(labels["archive"], "page", index_path),
