@@ -81,9 +81,31 @@ def main(argv: list[str] | None = None) -> int:
             target = args.out / f"{name}.png"
             shoot(browser, base + path, target)
             print(target.as_posix())
+        printed = args.out / "one-page-plan-print.png"
+        if shoot_printed(args.site, printed):
+            print(printed.as_posix())
     finally:
         server.shutdown()
     return 0
+
+
+def shoot_printed(site: Path, out: Path) -> bool:
+    """The one-page plan exactly as it prints: `northstar pdf` on A4, rasterised at 120 dpi.
+
+    Needs Playwright (test extras) and pdftoppm (Debian's poppler-utils); returns False without them.
+    """
+    pdftoppm = shutil.which("pdftoppm")
+    if pdftoppm is None:
+        return False
+    from northstar.pdf import PdfError, print_one_page  # noqa: PLC0415 - only needed for this shot
+
+    with tempfile.TemporaryDirectory() as tmp:
+        try:
+            pdf = print_one_page(site, Path(tmp) / "plan.pdf", paper="a4")
+        except PdfError:
+            return False
+        subprocess.run([pdftoppm, "-r", "120", "-png", "-singlefile", str(pdf), str(out.with_suffix(""))], check=True)
+    return True
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import struct
 import subprocess
 import sys
@@ -16,8 +17,10 @@ from tests.site_helpers import copy_project, mkdocs
 sys.path.insert(0, str(ROOT / "scripts"))
 from screenshots import find_chromium
 
-if find_chromium() is None and not os.environ.get("CI"):
-    pytest.skip("Chromium is not installed (CI installs it and fails without it)", allow_module_level=True)
+if (find_chromium() is None or shutil.which("pdftoppm") is None) and not os.environ.get("CI"):
+    pytest.skip(
+        "Chromium or pdftoppm is not installed (CI installs both and fails without them)", allow_module_level=True
+    )
 
 
 def _png_size(path: Path) -> tuple[int, int]:
@@ -41,7 +44,9 @@ def test_screenshots_of_the_plan_pages(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     names = ["strategy", "team", "alignment", "changes"]
-    assert done.stdout.split() == [f"shots/{name}.png" for name in names]
+    assert done.stdout.split() == [f"shots/{name}.png" for name in [*names, "one-page-plan-print"]]
+    width, height = _png_size(project / "shots" / "one-page-plan-print.png")
+    assert (1400 <= width <= 1406, 990 <= height <= 995) == (True, True)  # A4 landscape at 120 dpi
     for name in names:
         shot = project / "shots" / f"{name}.png"
         assert _png_size(shot) == (1280, 1600)

@@ -110,6 +110,8 @@ def test_archive_freezes_the_quarter_at_its_last_commit(history_site: tuple[Plan
         .get_text(" ", strip=True)
         .startswith("Period: 2026-q3 (2026-07-01 \u2013 2026-09-30)")
     )
+    frozen_sheet = article(site, "archive/2026-q3/one-page-plan/")
+    assert "2026-q3" in frozen_sheet.select_one(".ns-opp-meta").get_text()
     strategy = article(site, "archive/2026-q3/strategy/")
     assert strategy.find(id="no-air") is None  # ruled out only in October
     assert "Archived: 2026-q3, as of" in strategy.select_one(".ns-archived").get_text(" ", strip=True)
