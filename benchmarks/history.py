@@ -29,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "plugins"))
 
-from northstar.history.gitlog import parse_log, read_blobs  # noqa: E402
+from northstar.history.gitlog import log_args, parse_log, read_blobs  # noqa: E402
 from northstar.history.timeline import History, update  # noqa: E402
 
 
@@ -89,28 +89,8 @@ def make_history(repo: Path, commits: int, seed: int) -> None:
 
 
 def raw_git(plan: Path) -> None:
-    out = subprocess.run(
-        [
-            "git",
-            "log",
-            "--first-parent",
-            "--root",
-            "--raw",
-            "--no-abbrev",
-            "--no-renames",
-            "--relative",
-            "-z",
-            "--reverse",
-            "--format=%x1e%H%x1f%P%x1f%an%x1f%cI%x1f%s",
-            "HEAD",
-            "--",
-            ".",
-        ],
-        cwd=plan,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    """The floor: the same git log and the same blob reads, without understanding them."""
+    out = subprocess.run(["git", *log_args()], cwd=plan, capture_output=True, text=True, check=True).stdout
     read_blobs(plan, {c.blob for _, changes in parse_log(out) for c in changes if c.blob})
 
 

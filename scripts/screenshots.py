@@ -7,14 +7,13 @@ Builds nothing itself: run `mkdocs build` first. Serves the site on 127.0.0.1 fo
 from __future__ import annotations
 
 import argparse
-import functools
-import http.server
 import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 from pathlib import Path
+
+from northstar.pdf import PdfError, find_browser, print_one_page, serve
 
 PAGES = {"strategy": "strategy/", "team": "teams/sales-alberta/", "alignment": "alignment/", "changes": "changes/"}
 FLAGS = [
@@ -28,21 +27,6 @@ FLAGS = [
     "--disable-sync",
     "--hide-scrollbars",
 ]
-
-
-def find_chromium() -> str | None:
-    for name in ("chromium", "chromium-browser", "google-chrome", "chrome"):
-        if found := shutil.which(name):
-            return found
-    return None
-
-
-def serve(site: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
-    http.server.SimpleHTTPRequestHandler.log_message = lambda *a, **k: None  # type: ignore[method-assign]
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}/"
 
 
 def shoot(browser: str, url: str, out: Path, width: int = 1280, height: int = 1600) -> None:
@@ -67,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--site", type=Path, default=Path("site"))
     parser.add_argument("--out", type=Path, default=Path("docs/images"))
     args = parser.parse_args(argv)
-    browser = find_chromium()
+    browser = find_browser()
     if browser is None:
         print("screenshots: Chromium not found; install it (e.g. apt-get install chromium)", file=sys.stderr)
         return 1
@@ -75,17 +59,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"screenshots: no built site in {args.site}; run `mkdocs build` first", file=sys.stderr)
         return 1
     args.out.mkdir(parents=True, exist_ok=True)
-    server, base = serve(args.site)
-    try:
+    with serve(args.site) as base:
         for name, path in PAGES.items():
             target = args.out / f"{name}.png"
             shoot(browser, base + path, target)
             print(target.as_posix())
-        printed = args.out / "one-page-plan-print.png"
-        if shoot_printed(args.site, printed):
-            print(printed.as_posix())
-    finally:
-        server.shutdown()
+    printed = args.out / "one-page-plan-print.png"
+    if shoot_printed(args.site, printed):
+        print(printed.as_posix())
     return 0
 
 
@@ -97,8 +78,6 @@ def shoot_printed(site: Path, out: Path) -> bool:
     pdftoppm = shutil.which("pdftoppm")
     if pdftoppm is None:
         return False
-    from northstar.pdf import PdfError, print_one_page  # noqa: PLC0415 - only needed for this shot
-
     with tempfile.TemporaryDirectory() as tmp:
         try:
             pdf = print_one_page(site, Path(tmp) / "plan.pdf", paper="a4")

@@ -9,7 +9,9 @@ import sys
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import pytest
 from bs4 import BeautifulSoup
+from northstar.pdf import find_browser
 
 from tests.conftest import ROOT
 
@@ -100,3 +102,13 @@ def broken_links(site: Path) -> list[str]:
             elif parts.fragment and target.suffix == ".html" and unquote(parts.fragment) not in ids.get(target, set()):
                 broken.append(f"{html.relative_to(site)}: {href} (no anchor)")
     return broken
+
+
+def require_browser(*tools: str) -> None:
+    """Skip the calling test module when Chromium (or another tool) is missing, except in CI,
+    where .ci/run installs them and a missing one must fail the run instead."""
+    missing = [name for name in tools if shutil.which(name) is None]
+    if find_browser() is None:
+        missing.insert(0, "Chromium")
+    if missing and not os.environ.get("CI"):
+        pytest.skip(f"{', '.join(missing)} not installed (CI installs them)", allow_module_level=True)

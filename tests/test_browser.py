@@ -2,25 +2,17 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 import struct
 import subprocess
 import sys
 from pathlib import Path
 
-import pytest
+from northstar.pdf import find_browser
 
 from tests.conftest import ROOT
-from tests.site_helpers import copy_project, mkdocs
+from tests.site_helpers import copy_project, mkdocs, require_browser
 
-sys.path.insert(0, str(ROOT / "scripts"))
-from screenshots import find_chromium
-
-if (find_chromium() is None or shutil.which("pdftoppm") is None) and not os.environ.get("CI"):
-    pytest.skip(
-        "Chromium or pdftoppm is not installed (CI installs both and fails without them)", allow_module_level=True
-    )
+require_browser("pdftoppm")
 
 
 def _png_size(path: Path) -> tuple[int, int]:
@@ -31,7 +23,7 @@ def _png_size(path: Path) -> tuple[int, int]:
 
 
 def test_screenshots_of_the_plan_pages(tmp_path: Path) -> None:
-    assert find_chromium() is not None, "CI must install Chromium (see .ci/run)"
+    assert find_browser() is not None, "CI must install Chromium (see .ci/run)"
     project = copy_project(tmp_path)
     assert mkdocs("build", "--strict", cwd=project).returncode == 0
     done = subprocess.run(

@@ -10,14 +10,12 @@ from pathlib import Path
 
 import pytest
 import yaml
-from northstar.pdf import find_browser
 from pypdf import PdfReader
 
 from tests.conftest import CASES
-from tests.site_helpers import article, copy_project, mkdocs
+from tests.site_helpers import article, copy_project, mkdocs, require_browser
 
-if find_browser() is None and not os.environ.get("CI"):
-    pytest.skip("Chromium is not installed (CI installs it and fails without it)", allow_module_level=True)
+require_browser()
 
 NORTHSTAR = Path(sys.executable).parent / "northstar"
 LONG = "with a long explanation that keeps going well past any sensible length for a one-page plan " * 3

@@ -79,7 +79,12 @@ def read_log(plan_dir: Path, since: str | None = None) -> list[tuple[Commit, lis
     A merge counts as one change on the main line (its diff against the first parent). With `since`,
     only commits after it.
     """
-    args = [
+    return parse_log(run_git(*log_args(since), cwd=plan_dir))
+
+
+def log_args(since: str | None = None) -> list[str]:
+    """The one `git log` that reads the plan's history (shared with the benchmark's floor)."""
+    return [
         "log",
         "--first-parent",
         "--diff-merges=first-parent",
@@ -95,7 +100,6 @@ def read_log(plan_dir: Path, since: str | None = None) -> list[tuple[Commit, lis
         "--",
         ".",
     ]
-    return parse_log(run_git(*args, cwd=plan_dir))
 
 
 def parse_log(out: str) -> list[tuple[Commit, list[FileChange]]]:
