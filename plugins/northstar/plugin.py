@@ -16,18 +16,16 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel, file_sort_key
 from mkdocs.utils import nest_paths
 
-from northstar import git
-from northstar.check import Report, UsageError, check_plan
-from northstar.history.timeline import History, Unavailable, update
-from northstar.load.plan import FileCache
-from northstar.model import Band, Settings
-from northstar.pages import PAGES, NavItem, PageSource, Renderer, SiteOptions, Urls, Version, build_site, problems_page
+from northstar.build import STYLESHEET, STYLESHEET_PATH, Builder, Built, Settings, terminal_progress
+from northstar.check import UsageError
+from northstar.history.timeline import History, Unavailable
+from northstar.model import Band
+from northstar.model import Settings as PlanSettings
+from northstar.pages import PAGES, NavItem, PageSource, Renderer, SiteOptions, Urls, problems_page
 from northstar.pages.labels import LABELS
 from northstar.problems import Problem, did_you_mean
 
 log = get_plugin_logger(__name__)
-
-ASSET = "assets/northstar/northstar.css"
 
 
 class NorthstarConfig(Config):
@@ -53,18 +51,14 @@ class NorthstarConfig(Config):
 
 
 class NorthstarPlugin(BasePlugin[NorthstarConfig]):
-    """Generates the plan pages. Keeps parsed files and pages across `mkdocs serve` rebuilds."""
+    """Generates the plan pages. Keeps parsed files and history across `mkdocs serve` rebuilds."""
 
     def __init__(self) -> None:
         self.command: str = "build"
-        self.cache = FileCache()
+        self.builder: Builder | None = None
+        self.built: Built | None = None
         self.last_paths: list[str] = []
-        self.report: Report | None = None
-        self.pages: list[PageSource] = []
-        self.nav: NavItem | None = None
-        self.root = Path()
         self.base = Path()
-        self.history: History | Unavailable | None = None
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         self.command = command  # defining on_startup keeps this instance across serve rebuilds
@@ -75,76 +69,76 @@ class NorthstarPlugin(BasePlugin[NorthstarConfig]):
             hint = did_you_mean(unknown[0], LABELS)
             raise PluginError(f"northstar: unknown label {unknown[0]!r}{hint}; see the configuration docs")
         self.base = Path(config.config_file_path or ".").resolve().parent
-        self.root = self.base / self.config.plan_dir
-        if ASSET not in config.extra_css:
-            config.extra_css.append(ASSET)
+        root = self.base / self.config.plan_dir
+        if self.builder is None or self.builder.root != root:
+            self.builder = Builder(root, terminal_progress())
+        if STYLESHEET_PATH not in config.extra_css:
+            config.extra_css.append(STYLESHEET_PATH)
         return config
 
     def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
-        server.watch(str(self.root))
+        if self.builder is not None:
+            server.watch(str(self.builder.root))
         return server
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         """Check the plan before MkDocs touches site_dir, so an invalid plan never half-builds."""
-        state = git.plan_state(self.root)
-        as_of = self._as_of(state)
-        try:
-            report = check_plan(self.root, as_of=as_of, period=self.config.period, cache=self.cache)
-        except UsageError as exc:
-            raise PluginError(f"northstar: {exc}") from None
-        for found in report.problems:
-            (log.error if found.severity == "error" else log.warning)(self._shown(found))
-        self.report = report
-        if report.errors and self.command != "serve":
-            count = len(report.errors)
-            raise PluginError(f"northstar: the plan has {count} error{'s' * (count != 1)}; fix them to build")
-        if report.errors:
-            self.pages = []
-            return
-        history = self._history() if {"changes", "archive"} & set(self.config.pages) else None
+        assert self.builder is not None  # noqa: S101 - on_config always runs first
         custom_dir = config.theme.custom_dir
-        options = SiteOptions(
-            urls=Urls(self.config.path.strip("/"), config.use_directory_urls),
-            pages=tuple(p for p in PAGES if p in self.config.pages),
-            labels={**LABELS, **{k: str(v) for k, v in self.config.labels.items()}},
-            version=Version((state.commit or "unversioned") + (f" ({state.date})" if state.date else ""), state.dirty),
+        settings = Settings(
+            path=self.config.path,
+            directory_urls=config.use_directory_urls,
+            pages=tuple(self.config.pages),
+            labels=self._labels(),
             period=self.config.period,
+            as_of=self._as_of(),
             bands=_bands(self.config.score_bands),
             churn_threshold=self.config.churn_threshold,
             churn_window_months=self.config.churn_window_months,
+            template_dirs=(Path(custom_dir),) if custom_dir else (),
         )
-        site = build_site(report, options, Renderer([Path(custom_dir)] if custom_dir else []), history)
-        self.pages, self.nav = site.pages, site.nav
-        self.last_paths = [p.path for p in site.pages]
+        try:
+            built = self.built = self.builder.build(settings)
+        except UsageError as exc:
+            raise PluginError(f"northstar: {exc}") from None
+        for found in built.report.problems:
+            (log.error if found.severity == "error" else log.warning)(str(_relative(found, self.base)))
+        if built.report.errors and self.command != "serve":
+            count = len(built.report.errors)
+            raise PluginError(f"northstar: the plan has {count} error{'s' * (count != 1)}; fix them to build")
+        if isinstance(built.history, Unavailable):
+            log.info(f"no change log: {built.history.reason}")
+        elif isinstance(built.history, History) and built.history.shallow:
+            log.warning(
+                "the repository is a shallow clone, so the change log and archive miss older history; "
+                "fetch all of it (fetch-depth: 0 in the checkout step)"
+            )
+        if built.site is not None:
+            self.last_paths = [p.path for p in built.site.pages]
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
-        pages = self.pages
-        if self.report is not None and self.report.errors:
-            labels = {**LABELS, **{k: str(v) for k, v in self.config.labels.items()}}
-            shown = [_relative(p, self.base) for p in self.report.problems]
+        built = self.built
+        if built is None:
+            return files
+        site = built.site
+        if site is None:  # invalid plan under serve: every plan page lists the problems
+            shown = [_relative(p, self.base) for p in built.report.problems]
             urls = Urls(self.config.path.strip("/"), config.use_directory_urls)
+            options = SiteOptions(labels=self._labels())
             paths = self.last_paths or [urls.path("strategy")]
-            pages = [problems_page(path, shown, SiteOptions(labels=labels), Renderer()) for path in paths]
-        in_nav = set(_nav_paths(_nav_data(self.nav))) if self.nav is not None and pages is self.pages else set()
+            pages = [problems_page(path, shown, options, Renderer()) for path in paths]
+        else:
+            pages = site.pages
+        in_nav = set(_nav_paths(_nav_data(site.nav))) if site is not None else set()
         for page in pages:
-            existing = files.get_file_from_path(page.path)
-            if existing is not None and existing.generated_by is None:
-                raise PluginError(
-                    f"northstar: {config.docs_dir}/{page.path} exists, and Northstar generates that page; "
-                    "rename it or set `path:` in the plugin options to put the plan pages in a folder"
-                )
-            inclusion = InclusionLevel.INCLUDED if page.path in in_nav or not in_nav else InclusionLevel.NOT_IN_NAV
-            files.append(File.generated(config, page.path, content=page.content, inclusion=inclusion))
-        asset = Path(__file__).parent / "assets" / "northstar.css"
-        files.append(File.generated(config, ASSET, abs_src_path=str(asset)))
-        if self.nav is not None and pages is self.pages:
-            self._add_nav(files, config)
+            _add(files, config, page, InclusionLevel.NOT_IN_NAV if in_nav and page.path not in in_nav else None)
+        files.append(File.generated(config, STYLESHEET_PATH, abs_src_path=str(STYLESHEET)))
+        if site is not None:
+            self._add_nav(files, config, site.nav, {p.path for p in pages})
         return files
 
-    def _add_nav(self, files: Files, config: MkDocsConfig) -> None:
-        assert self.nav is not None  # noqa: S101 - checked by the caller
-        ours = {p.path for p in self.pages}
-        section = _nav_data(self.nav, self.config.nav_title)
+    def _add_nav(self, files: Files, config: MkDocsConfig, nav: NavItem, ours: set[str]) -> None:
+        section = _nav_data(nav, self.config.nav_title)
         if config.nav is None:
             theirs = sorted(
                 (f for f in files.documentation_pages() if f.src_uri not in ours and f.inclusion.is_in_nav()),
@@ -154,30 +148,28 @@ class NorthstarPlugin(BasePlugin[NorthstarConfig]):
         elif not any(path in ours for path in _nav_paths(config.nav)):
             config.nav = [*config.nav, section]
 
-    def _history(self) -> History | Unavailable:
-        """The plan's history, extended from the last build's when HEAD only moved forward."""
-        previous = self.history if isinstance(self.history, History) else None
-        self.history = update(self.root, previous)
-        if isinstance(self.history, Unavailable):
-            log.info(f"no change log: {self.history.reason}")
-        elif self.history.shallow:
-            log.warning(
-                "the repository is a shallow clone, so the change log and archive miss older history; "
-                "fetch all of it (fetch-depth: 0 in the checkout step)"
-            )
-        return self.history
+    def _labels(self) -> dict[str, str]:
+        return {**LABELS, **{k: str(v) for k, v in self.config.labels.items()}}
 
-    def _as_of(self, state: git.PlanState) -> date:
-        if self.config.as_of:
-            try:
-                return date.fromisoformat(self.config.as_of)
-            except ValueError:
-                msg = f"northstar: as_of must be a date written YYYY-MM-DD, got {self.config.as_of!r}"
-                raise PluginError(msg) from None
-        return state.date if state.date and not state.dirty else date.today()
+    def _as_of(self) -> date | None:
+        if not self.config.as_of:
+            return None
+        try:
+            return date.fromisoformat(self.config.as_of)
+        except ValueError:
+            msg = f"northstar: as_of must be a date written YYYY-MM-DD, got {self.config.as_of!r}"
+            raise PluginError(msg) from None
 
-    def _shown(self, found: Problem) -> str:
-        return str(_relative(found, self.base))
+
+def _add(files: Files, config: MkDocsConfig, page: PageSource, inclusion: InclusionLevel | None) -> None:
+    existing = files.get_file_from_path(page.path)
+    if existing is not None and existing.generated_by is None:
+        raise PluginError(
+            f"northstar: {config.docs_dir}/{page.path} exists, and Northstar generates that page; "
+            "rename it or set `path:` in the plugin options to put the plan pages in a folder"
+        )
+    level = inclusion or InclusionLevel.INCLUDED
+    files.append(File.generated(config, page.path, content=page.content, inclusion=level))
 
 
 def _relative(found: Problem, base: Path) -> Problem:
@@ -193,7 +185,7 @@ def _bands(bands: list[dict[str, Any]] | None) -> tuple[Band, ...] | None:
     if bands is None:
         return None
     try:
-        return tuple(Settings.model_validate({"score_bands": bands}).score_bands)
+        return tuple(PlanSettings.model_validate({"score_bands": bands}).score_bands)
     except ValueError as exc:
         raise PluginError(f"northstar: score_bands: {exc}") from None
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -58,10 +59,13 @@ class Unavailable:
     reason: str
 
 
-def update(plan_dir: Path, previous: History | None = None) -> History | Unavailable:
+def update(
+    plan_dir: Path, previous: History | None = None, *, progress: Callable[[str, int, int], None] | None = None
+) -> History | Unavailable:
     """The history up to HEAD, reusing `previous` when HEAD only moved forward.
 
-    Rewritten history (a force-push, a rebase) is read again from scratch.
+    Rewritten history (a force-push, a rebase) is read again from scratch. `progress` hears
+    ("reading history", done, total) now and then on long histories.
     """
     state = repo_state(plan_dir)
     if state is None:
@@ -87,7 +91,10 @@ def update(plan_dir: Path, previous: History | None = None) -> History | Unavail
     else:
         history = History(state.head, state.shallow)
     root = plan_dir
-    for commit, changes in entries:
+    total, step = len(entries), max(50, len(entries) // 20)
+    for done, (commit, changes) in enumerate(entries, 1):
+        if progress is not None and total > step and (done % step == 0 or done == total):
+            progress("reading history", done, total)
         for change in changes:
             if change.blob is None:
                 history.snapshot.pop(change.path, None)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -82,6 +82,8 @@ class SiteOptions:
     archived: Archived | None = None
     """Set when building a past period's frozen copy."""
     archive_link: Link | None = None
+    progress: Callable[[str, int, int], None] | None = None
+    """Hears ("building the archive", done, total) while past quarters are built."""
 
 
 @dataclass(frozen=True)
@@ -228,7 +230,9 @@ class _Builder:
         index_path = urls.path("archive", "index")
         archives: list[Archived] = []
         children: list[NavItem] = [NavItem(labels["archive"], index_path)]
-        for quarter, commit, plan in past:
+        for done, (quarter, commit, plan) in enumerate(past, 1):
+            if self.options.progress is not None:
+                self.options.progress("building the archive", done, len(past))
             frozen_urls = Urls("/".join(p for p in (urls.prefix, "archive", quarter.id) if p), urls.directory_urls)
             archived = Archived(
                 quarter.name or quarter.id,
@@ -249,6 +253,7 @@ class _Builder:
                 period=quarter.id,
                 archived=archived,
                 archive_link=Link(labels["archive"], "page", index_path),
+                progress=None,
             )
             self.pages += build_site(frozen, frozen_options, self.renderer).pages
             archives.append(archived)

@@ -1,0 +1,107 @@
+"""From a plan folder to a checked plan, its history and its pages.
+
+The MkDocs adapter and `northstar render` both call this, so a site built by MkDocs and a folder
+of Markdown for another generator are the same pages. A `Builder` keeps parsed files and the
+history between builds (as `mkdocs serve` rebuilds).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from northstar import git
+from northstar.check import Report, check_plan
+from northstar.history.timeline import History, Unavailable, update
+from northstar.load.plan import FileCache
+from northstar.model import Band
+from northstar.pages import PAGES, Renderer, Site, SiteOptions, Urls, Version, build_site
+from northstar.pages.labels import LABELS
+
+Progress = Callable[[str, int, int], None]
+"""Reports long work: (what, done, total)."""
+
+STYLESHEET = Path(__file__).parent / "assets" / "northstar.css"
+STYLESHEET_PATH = "assets/northstar/northstar.css"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What to build: where pages go and how they read. Mirrors the plugin's options."""
+
+    path: str = ""
+    directory_urls: bool = True
+    pages: tuple[str, ...] = PAGES
+    labels: Mapping[str, str] = field(default_factory=lambda: dict(LABELS))
+    period: str | None = None
+    as_of: date | None = None
+    bands: tuple[Band, ...] | None = None
+    churn_threshold: int = 1
+    churn_window_months: int = 12
+    template_dirs: tuple[Path, ...] = ()
+
+
+@dataclass(frozen=True)
+class Built:
+    report: Report
+    site: Site | None
+    """None when the plan has errors."""
+    history: History | Unavailable | None
+    state: git.PlanState
+
+
+class Builder:
+    """Builds the plan under `root`, keeping parsed files and the history for the next build."""
+
+    def __init__(self, root: Path, progress: Progress | None = None) -> None:
+        self.root = root
+        self.cache = FileCache()
+        self.history: History | Unavailable | None = None
+        self.progress = progress
+
+    def build(self, settings: Settings) -> Built:
+        """Check the plan; when it is valid, read its history (if pages need it) and render every page.
+
+        Raises:
+            northstar.check.UsageError: `settings.period` names no quarter of the plan.
+        """
+        state = git.plan_state(self.root)
+        as_of = settings.as_of or (state.date if state.date and not state.dirty else date.today())
+        report = check_plan(self.root, as_of=as_of, period=settings.period, cache=self.cache)
+        if report.errors:
+            return Built(report, None, self.history, state)
+        history = None
+        if {"changes", "archive"} & set(settings.pages):
+            previous = self.history if isinstance(self.history, History) else None
+            history = self.history = update(self.root, previous, progress=self.progress)
+        label = (state.commit or "unversioned") + (f" ({state.date})" if state.date else "")
+        options = SiteOptions(
+            urls=Urls(settings.path.strip("/"), settings.directory_urls),
+            pages=tuple(p for p in PAGES if p in settings.pages),
+            labels=settings.labels,
+            version=Version(label, state.dirty),
+            period=settings.period,
+            bands=settings.bands,
+            churn_threshold=settings.churn_threshold,
+            churn_window_months=settings.churn_window_months,
+            progress=self.progress,
+        )
+        site = build_site(report, options, Renderer(settings.template_dirs), history)
+        return Built(report, site, history, state)
+
+
+def terminal_progress() -> Progress | None:
+    """A one-line progress display on an interactive terminal; None in CI or when output is piped."""
+    if not sys.stderr.isatty() or os.environ.get("CI"):
+        return None
+
+    def show(what: str, done: int, total: int) -> None:
+        end = "\n" if done >= total else ""
+        sys.stderr.write(f"\r\x1b[2K[northstar] {what}: {done}/{total}{end}")
+        sys.stderr.flush()
+
+    return show
