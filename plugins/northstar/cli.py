@@ -10,6 +10,7 @@ from datetime import date
 from importlib.metadata import version
 from pathlib import Path
 
+from northstar.build import STYLESHEET, STYLESHEET_PATH, Builder, Settings, terminal_progress
 from northstar.check import Report, UsageError, check_plan
 from northstar.git import GitError
 from northstar.history.changes import Change, classify
@@ -19,6 +20,7 @@ from northstar.load import load_plan
 from northstar.pages.render import Renderer
 from northstar.pdf import PdfError, print_one_page
 from northstar.problems import CODES, Problem
+from northstar.scaffold import scaffold
 from northstar.schema import KINDS, dump, plan_schema, schema_for, write_schemas
 
 
@@ -54,6 +56,19 @@ def get_parser() -> argparse.ArgumentParser:
         "--fail-on-strategy-change", action="store_true", help="exit 1 when the strategy changed (for review gates)"
     )
 
+    init = sub.add_parser("init", help="start a new plan site in a folder")
+    init.add_argument("dir", type=Path, help="the folder to create (empty or new)")
+    init.add_argument("--company", default="Example Company", help="the company's name")
+    init.add_argument("--force", action="store_true", help="write into a folder that is not empty")
+
+    render = sub.add_parser("render", help="write the generated pages as plain Markdown, for other generators")
+    render.add_argument("plan_dir", nargs="?", default="plan", type=Path, help="the plan folder (default: plan)")
+    render.add_argument("--out", type=Path, required=True, help="the folder to write the pages into")
+    render.add_argument("--path", default="", help="a folder for the pages inside --out (default: none)")
+    render.add_argument("--no-directory-urls", action="store_true", help="link to page.html, not page/")
+    render.add_argument("--as-of", type=_date, help="judge dates as of this day (default: the last commit)")
+    render.add_argument("--period", help="the quarter to show (default: the one containing --as-of)")
+
     pdf = sub.add_parser("pdf", help="print the built one-page plan to a landscape PDF (needs Chromium)")
     pdf.add_argument("--site", type=Path, default=Path("site"), help="the built site (default: site)")
     pdf.add_argument("--out", type=Path, default=Path("one-page-plan.pdf"), help="the PDF to write")
@@ -73,6 +88,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return cmd_diff(args.plan_dir, args.rev_a, args.rev_b, fmt=args.format, fail=args.fail_on_strategy_change)
     if args.command == "pdf":
         return cmd_pdf(args.site, args.out, args.paper)
+    if args.command == "init":
+        return cmd_init(args.dir, args.company, force=args.force)
+    if args.command == "render":
+        settings = Settings(
+            path=args.path, directory_urls=not args.no_directory_urls, as_of=args.as_of, period=args.period
+        )
+        return cmd_render(args.plan_dir, args.out, settings)
     return cmd_schema(args.kind, args.out)
 
 
@@ -101,7 +123,8 @@ def _summary(report: Report, plan_dir: Path) -> str:
     if not errors and not warnings:
         plan = report.plan
         teams = len(plan.teams.teams) if plan.teams else 0
-        return f"{plan_dir.as_posix()}: no problems ({teams} teams, {len(plan.execution)} team plans)"
+        plans = len(plan.execution)
+        return f"{plan_dir.as_posix()}: no problems ({_count(teams, 'team')}, {_count(plans, 'team plan')})"
     return f"{plan_dir.as_posix()}: {errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
 
 
@@ -221,4 +244,63 @@ def cmd_pdf(site: Path, out: Path, paper: str) -> int:
         print(f"northstar pdf: {exc}", file=sys.stderr)
         return 1
     print(written.as_posix())
+    return 0
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'s' * (n != 1)}"
+
+
+def cmd_init(dest: Path, company: str, *, force: bool) -> int:
+    """Scaffold a plan site in `dest`; refuses a non-empty folder unless `force`."""
+    if dest.exists() and any(dest.iterdir()) and not force:
+        print(f"northstar init: {dest.as_posix()} is not empty; choose a new folder or pass --force", file=sys.stderr)
+        return 1
+    for path in scaffold(dest, company=company, today=date.today()):
+        print(path.relative_to(dest).as_posix())
+    print(f"\nNext: cd {dest.as_posix()} && northstar check plan && mkdocs serve")
+    return 0
+
+
+MANIFEST = ".northstar-render"
+"""Lists what the last `northstar render` wrote, so it only ever replaces or removes its own files."""
+
+
+def cmd_render(plan_dir: Path, out: Path, settings: Settings) -> int:
+    """Write every generated page (and the stylesheet) as files under `out`."""
+    try:
+        built = Builder(plan_dir, terminal_progress()).build(settings)
+    except UsageError as exc:
+        print(f"northstar render: {exc}", file=sys.stderr)
+        return 2
+    for found in built.report.problems:
+        print(found, file=sys.stderr)
+    if built.site is None:
+        print(
+            f"northstar render: the plan has {_count(len(built.report.errors), 'error')}; nothing written",
+            file=sys.stderr,
+        )
+        return 1
+    files = {page.path: page.content.encode("utf-8") for page in built.site.pages}
+    files[STYLESHEET_PATH] = STYLESHEET.read_bytes()
+    manifest = out / MANIFEST
+    previous = set(manifest.read_text(encoding="utf-8").split()) if manifest.is_file() else set()
+    clashes = sorted(p for p in files if (out / p).exists() and p not in previous)
+    if clashes:
+        shown = ", ".join(clashes[:5]) + (" ..." if len(clashes) > 5 else "")
+        print(
+            f"northstar render: {out.as_posix()} already has files Northstar did not write: {shown}; "
+            "use --path to render into a folder, or another --out",
+            file=sys.stderr,
+        )
+        return 1
+    for rel in sorted(previous - set(files)):
+        (out / rel).unlink(missing_ok=True)  # a page the plan no longer has, written by an earlier render
+    for rel, content in files.items():
+        target = out / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if not target.exists() or target.read_bytes() != content:
+            target.write_bytes(content)
+    manifest.write_text("".join(f"{rel}\n" for rel in sorted(files)), encoding="utf-8")
+    print(f"{out.as_posix()}: {_count(len(built.site.pages), 'page')} and the stylesheet")
     return 0

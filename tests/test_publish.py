@@ -1,0 +1,169 @@
+"""Publishing: the shipped workflow's commands, `northstar init`, and `northstar render` for other generators."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+from tests.conftest import ROOT
+from tests.site_helpers import article, broken_links, copy_project, git, mkdocs
+
+BIN = Path(sys.executable).parent
+WORKFLOW = ROOT / ".github" / "workflows" / "plan.yml"
+
+
+def northstar(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(BIN / "northstar"), *args], cwd=cwd, capture_output=True, text=True, check=False, timeout=300
+    )
+
+
+def _steps(job: str) -> list[dict[str, object]]:
+    workflow = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
+    return list(workflow["jobs"][job]["steps"])
+
+
+def test_workflow_is_valid_and_fetches_all_history() -> None:
+    workflow = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
+    assert set(workflow["jobs"]) == {"check", "publish"}
+    assert workflow[True]["push"]["branches"] == ["main"]  # YAML 1.1 reads the key `on` as true
+    for job in ("check", "publish"):
+        checkout = _steps(job)[0]
+        assert checkout["uses"] == "actions/checkout@v4" and checkout["with"] == {"fetch-depth": 0}
+    publish = [s.get("uses") for s in _steps("publish")]
+    assert "actions/upload-pages-artifact@v3" in publish and "actions/deploy-pages@v4" in publish
+
+
+def test_workflow_commands_succeed_on_the_example(tmp_path: Path) -> None:
+    (tmp_path / "origin").mkdir()
+    origin = copy_project(tmp_path / "origin")
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", str(origin), str(clone)], check=True)
+    git("checkout", "-q", "-b", "proposal", cwd=clone)
+    sales = clone / "plan" / "execution" / "2026-q4" / "sales.yml"
+    text = sales.read_text(encoding="utf-8")
+    sales.write_text(
+        re.sub(r"target: (\d+)", lambda m: f"target: {int(m.group(1)) + 5}", text, count=1), encoding="utf-8"
+    )
+    git("commit", "-qam", "Raise", cwd=clone)
+    summary = tmp_path / "summary.md"
+    env = {
+        **os.environ,
+        "PATH": f"{BIN}:{os.environ['PATH']}",
+        "GITHUB_STEP_SUMMARY": str(summary),
+        "NO_MKDOCS_2_WARNING": "1",
+    }
+    ran = []
+    for job in ("check", "publish"):
+        for step in _steps(job):
+            command = str(step.get("run", ""))
+            if not command or command.startswith(("pip install", "gh pr comment")):
+                continue  # installing is the job's setup; commenting needs the GitHub API
+            command = command.replace("${{ github.base_ref }}", "main")
+            done = subprocess.run(
+                ["bash", "-c", command], cwd=clone, env=env, capture_output=True, text=True, check=False, timeout=300
+            )
+            assert done.returncode == 0, (command, done.stdout, done.stderr)
+            ran.append(command.split()[0:2])
+    assert ran == [["northstar", "check"], ["mkdocs", "build"], ["northstar", "diff"], ["mkdocs", "build"]]
+    assert summary.read_text(encoding="utf-8").startswith("## Execution changes only")
+
+
+def test_init_scaffolds_a_site_that_builds_strictly(tmp_path: Path) -> None:
+    done = northstar("init", "acme", "--company", "Acme Rivets", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    site = tmp_path / "acme"
+    written = done.stdout.split("\n\n")[0].splitlines()
+    assert {
+        ".gitignore",
+        ".github/CODEOWNERS",
+        ".github/workflows/plan.yml",
+        "mkdocs.yml",
+        "docs/index.md",
+        "plan/strategy.yml",
+        "plan/company.yml",
+        "plan/people.yml",
+        "plan/teams.yml",
+        "plan/schema/strategy.schema.json",
+    } <= set(written)
+    assert any(w.startswith("plan/execution/") and w.endswith("/leadership.yml") for w in written)
+    assert "/plan/strategy.yml   @strategy-owner" in (site / ".github" / "CODEOWNERS").read_text(encoding="utf-8")
+    assert (
+        (site / "plan" / "strategy.yml")
+        .read_text(encoding="utf-8")
+        .startswith("# yaml-language-server: $schema=schema/strategy.schema.json\n")
+    )
+    shipped = WORKFLOW.read_text(encoding="utf-8").replace("pip install -e .", "pip install northstar")
+    assert (site / ".github" / "workflows" / "plan.yml").read_text(encoding="utf-8") == shipped
+    check = northstar("check", "--strict", "plan", cwd=site)
+    assert check.returncode == 0, check.stdout
+    build = mkdocs("build", "--strict", cwd=site)
+    assert build.returncode == 0, build.stderr
+    assert "Acme Rivets" in article(site / "site", "one-page-plan/").get_text()
+    again = northstar("init", "acme", cwd=tmp_path)
+    assert (again.returncode, again.stderr) == (
+        1,
+        "northstar init: acme is not empty; choose a new folder or pass --force\n",
+    )
+
+
+def test_render_for_other_generators_builds_without_the_plugin(tmp_path: Path) -> None:
+    project = copy_project(tmp_path)
+    done = northstar("render", "--out", "rendered", cwd=project)
+    assert done.returncode == 0, done.stderr
+    out = project / "rendered"
+    for page in [
+        "strategy.md",
+        "one-page-plan.md",
+        "teams/index.md",
+        "teams/sales.md",
+        "alignment.md",
+        "people/maya-chen.md",
+        "changes.md",
+        "archive/index.md",
+        "archive/2026-q3/teams/sales.md",
+    ]:
+        assert (out / page).is_file(), page
+    assert (out / "assets" / "northstar" / "northstar.css").is_file()
+    # a plain MkDocs site (no Northstar plugin) publishes the rendered pages
+    (project / "plain.yml").write_text(
+        "site_name: Plain\ndocs_dir: rendered\nsite_dir: plain-site\ntheme:\n  name: material\n"
+        "plugins:\n  - search\nextra_css:\n  - assets/northstar/northstar.css\n"
+        "validation:\n  omitted_files: ignore\n",
+        encoding="utf-8",
+    )
+    (out / "index.md").write_text("# Plan\n", encoding="utf-8")
+    build = mkdocs("build", "--strict", "-f", "plain.yml", cwd=project)
+    assert build.returncode == 0, build.stderr
+    assert broken_links(project / "plain-site") == []
+    row = article(project / "plain-site", "teams/sales-alberta/").find("tr", id="ab-new-accounts")
+    assert row.find_all("td")[3].get_text(" ", strip=True) == "68% At risk"
+
+
+def test_render_never_overwrites_files_it_did_not_write(tmp_path: Path) -> None:
+    project = copy_project(tmp_path)
+    out = project / "docs"
+    clash = northstar("render", "--out", "docs", cwd=project)
+    assert clash.returncode == 0  # docs/ holds index.md and the guides, none named like a plan page
+    (out / "strategy.md").write_text("# Mine\n", encoding="utf-8")
+    manifest = (out / ".northstar-render").read_text(encoding="utf-8").split()
+    (out / ".northstar-render").write_text("\n".join(m for m in manifest if m != "strategy.md"), encoding="utf-8")
+    refused = northstar("render", "--out", "docs", cwd=project)
+    assert refused.returncode == 1
+    assert "already has files Northstar did not write: strategy.md" in refused.stderr
+    assert (out / "strategy.md").read_text(encoding="utf-8") == "# Mine\n"
+
+
+def test_render_removes_its_own_stale_pages(tmp_path: Path) -> None:
+    project = copy_project(tmp_path)
+    assert northstar("render", "--out", "out", cwd=project).returncode == 0
+    assert (project / "out" / "strategy.md").exists()
+    done = northstar("render", "--out", "out", "--path", "plan", cwd=project)
+    assert done.returncode == 0, done.stderr
+    assert not (project / "out" / "strategy.md").exists()
+    assert (project / "out" / "plan" / "strategy.md").exists()
