@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
 import sys
 from pathlib import Path
 
+import jsonschema
 import yaml
+from northstar.export import EXPORT_SCHEMA
 
 from tests.conftest import ROOT
 from tests.site_helpers import article, broken_links, copy_project, git, mkdocs
@@ -167,3 +170,27 @@ def test_render_removes_its_own_stale_pages(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert not (project / "out" / "strategy.md").exists()
     assert (project / "out" / "plan" / "strategy.md").exists()
+
+
+def test_site_publishes_plan_json_equal_to_the_cli_export(tmp_path: Path) -> None:
+    project = copy_project(tmp_path)
+    assert mkdocs("build", "--strict", cwd=project).returncode == 0
+    published = (project / "site" / "plan.json").read_text(encoding="utf-8")
+    exported = northstar("export", "plan", cwd=project)
+    assert exported.returncode == 0, exported.stderr
+    assert published == exported.stdout
+    data = json.loads(published)
+    assert (data["format"], data["format_version"], data["period"]) == ("northstar-plan", 1, "2026-q4")
+    jsonschema.validate(data, EXPORT_SCHEMA)
+    csv_out = northstar("export", "plan", "--format", "csv", "--out", "plan.csv", cwd=project)
+    assert (csv_out.returncode, csv_out.stdout) == (0, "plan.csv\n")
+    assert (project / "plan.csv").read_text(encoding="utf-8").startswith("period,team,objective_id,")
+    rendered = northstar("render", "--out", "out", cwd=project)
+    assert rendered.returncode == 0 and (project / "out" / "plan.json").read_text(encoding="utf-8") == published
+
+
+def test_export_refuses_an_invalid_plan(case_plan, tmp_path: Path) -> None:
+    case_plan("NS202-unknown-reference")
+    done = northstar("export", cwd=tmp_path)
+    assert (done.returncode, done.stdout) == (1, "")
+    assert done.stderr.endswith("northstar export: the plan has 3 errors; nothing exported\n")

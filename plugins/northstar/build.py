@@ -16,6 +16,7 @@ from pathlib import Path
 
 from northstar import git
 from northstar.check import Report, check_plan
+from northstar.export import export_json
 from northstar.history.timeline import History, Unavailable, update
 from northstar.load.plan import FileCache
 from northstar.model import Band
@@ -52,6 +53,8 @@ class Built:
     """None when the plan has errors."""
     history: History | Unavailable | None
     state: git.PlanState
+    export: tuple[str, str] | None = None
+    """(path, JSON text) of the plan export published beside the pages; None when the plan has errors."""
 
 
 class Builder:
@@ -91,7 +94,9 @@ class Builder:
             progress=self.progress,
         )
         site = build_site(report, options, Renderer(settings.template_dirs), history)
-        return Built(report, site, history, state)
+        exported = export_json(report, version=label, period=settings.period, bands=settings.bands)
+        export_path = "/".join(p for p in (settings.path.strip("/"), "plan.json") if p)
+        return Built(report, site, history, state, (export_path, exported))
 
 
 def terminal_progress() -> Progress | None:

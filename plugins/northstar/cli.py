@@ -12,7 +12,8 @@ from pathlib import Path
 
 from northstar.build import STYLESHEET, STYLESHEET_PATH, Builder, Settings, terminal_progress
 from northstar.check import Report, UsageError, check_plan
-from northstar.git import GitError
+from northstar.export import export_csv, export_json
+from northstar.git import GitError, plan_state
 from northstar.history.changes import Change, classify
 from northstar.history.diff import diff_plans
 from northstar.history.revisions import default_base, plan_at
@@ -56,6 +57,13 @@ def get_parser() -> argparse.ArgumentParser:
         "--fail-on-strategy-change", action="store_true", help="exit 1 when the strategy changed (for review gates)"
     )
 
+    export = sub.add_parser("export", help="the resolved plan with derived progress, as JSON or CSV")
+    export.add_argument("plan_dir", nargs="?", default="plan", type=Path, help="the plan folder (default: plan)")
+    export.add_argument("--format", choices=["json", "csv"], default="json")
+    export.add_argument("--out", type=Path, help="write to this file (default: standard output)")
+    export.add_argument("--as-of", type=_date, help="judge dates as of this day (default: the last commit)")
+    export.add_argument("--period", help="the current quarter (default: the one containing --as-of)")
+
     init = sub.add_parser("init", help="start a new plan site in a folder")
     init.add_argument("dir", type=Path, help="the folder to create (empty or new)")
     init.add_argument("--company", default="Example Company", help="the company's name")
@@ -88,6 +96,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return cmd_diff(args.plan_dir, args.rev_a, args.rev_b, fmt=args.format, fail=args.fail_on_strategy_change)
     if args.command == "pdf":
         return cmd_pdf(args.site, args.out, args.paper)
+    if args.command == "export":
+        return cmd_export(args.plan_dir, fmt=args.format, out=args.out, as_of=args.as_of, period=args.period)
     if args.command == "init":
         return cmd_init(args.dir, args.company, force=args.force)
     if args.command == "render":
@@ -283,6 +293,8 @@ def cmd_render(plan_dir: Path, out: Path, settings: Settings) -> int:
         return 1
     files = {page.path: page.content.encode("utf-8") for page in built.site.pages}
     files[STYLESHEET_PATH] = STYLESHEET.read_bytes()
+    if built.export is not None:
+        files[built.export[0]] = built.export[1].encode("utf-8")
     manifest = out / MANIFEST
     previous = set(manifest.read_text(encoding="utf-8").split()) if manifest.is_file() else set()
     clashes = sorted(p for p in files if (out / p).exists() and p not in previous)
@@ -302,5 +314,30 @@ def cmd_render(plan_dir: Path, out: Path, settings: Settings) -> int:
         if not target.exists() or target.read_bytes() != content:
             target.write_bytes(content)
     manifest.write_text("".join(f"{rel}\n" for rel in sorted(files)), encoding="utf-8")
-    print(f"{out.as_posix()}: {_count(len(built.site.pages), 'page')} and the stylesheet")
+    print(f"{out.as_posix()}: {_count(len(built.site.pages), 'page')}, the stylesheet and plan.json")
+    return 0
+
+
+def cmd_export(plan_dir: Path, *, fmt: str, out: Path | None, as_of: date | None, period: str | None) -> int:
+    """The resolved plan as JSON (the format of the site's plan.json) or CSV (a row per key result)."""
+    try:
+        report = check_plan(plan_dir, as_of=as_of, period=period)
+    except UsageError as exc:
+        print(f"northstar export: {exc}", file=sys.stderr)
+        return 2
+    if report.errors:
+        for found in report.errors:
+            print(found, file=sys.stderr)
+        print(
+            f"northstar export: the plan has {_count(len(report.errors), 'error')}; nothing exported", file=sys.stderr
+        )
+        return 1
+    state = plan_state(plan_dir)
+    version = (state.commit + (f" ({state.date})" if state.date else "")) if state.commit else None
+    text = (export_csv if fmt == "csv" else export_json)(report, version=version, period=period)
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        out.write_text(text, encoding="utf-8")
+        print(out.as_posix())
     return 0

@@ -133,6 +133,8 @@ class NorthstarPlugin(BasePlugin[NorthstarConfig]):
         for page in pages:
             _add(files, config, page, InclusionLevel.NOT_IN_NAV if in_nav and page.path not in in_nav else None)
         files.append(File.generated(config, STYLESHEET_PATH, abs_src_path=str(STYLESHEET)))
+        if built.export is not None:
+            files.append(File.generated(config, built.export[0], content=built.export[1]))
         if site is not None:
             self._add_nav(files, config, site.nav, {p.path for p in pages})
         return files
