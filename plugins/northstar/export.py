@@ -42,7 +42,18 @@ from northstar.model import (
     Year,
 )
 from northstar.problems import did_you_mean
-from northstar.progress import band, confidence, current_value, kr_progress, last_check_in, latest, objective_progress
+from northstar.progress import (
+    band,
+    confidence,
+    current_value,
+    kpi_on_target,
+    kpi_value,
+    kr_progress,
+    last_check_in,
+    latest,
+    objective_progress,
+    team_progress,
+)
 from northstar.rules.context import current_period
 
 FORMAT: Final = "northstar-plan"
@@ -305,9 +316,7 @@ class _Exporter:
 
     def work(self, path: Path, work: TeamPeriod) -> dict[str, Any]:
         objectives = [self.objective(work, o) for o in work.objectives]
-        measured = [(o, p) for o in work.objectives if (p := objective_progress(o)) is not None]
-        weight = sum(o.weight for o, _ in measured)
-        progress = sum(o.weight * p for o, p in measured) / weight if measured else None
+        progress = team_progress(work.objectives)
         return {
             "team": work.team,
             "period": work.period,
@@ -373,8 +382,7 @@ class _Exporter:
 
 def _kpi(kpi: Kpi) -> dict[str, Any]:
     newest = latest(kpi.check_ins)
-    value = newest.value if newest is not None else kpi.current
-    on_target = None if value is None else (value >= kpi.target if kpi.direction == "up" else value <= kpi.target)
+    value, on_target = kpi_value(kpi), kpi_on_target(kpi)
     return {
         "id": kpi.id,
         "title": kpi.title,

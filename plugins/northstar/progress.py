@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from northstar.model import Band, CheckIn, KeyResult, Objective
+from northstar.model import Band, CheckIn, KeyResult, Kpi, Objective
 
 
 def latest(check_ins: Sequence[CheckIn]) -> CheckIn | None:
@@ -54,6 +54,27 @@ def objective_progress(objective: Objective) -> float | None:
     if not objective.key_results or total <= 0:
         return None
     return sum(kr_progress(kr) * kr.weight for kr in objective.key_results) / total
+
+
+def team_progress(objectives: Sequence[Objective]) -> float | None:
+    """A team's period progress: its objectives' progress weighted by their `weight`; None if none is measured."""
+    measured = [(o.weight, p) for o in objectives if (p := objective_progress(o)) is not None]
+    total = sum(w for w, _ in measured)
+    return sum(w * p for w, p in measured) / total if measured and total > 0 else None
+
+
+def kpi_value(kpi: Kpi) -> float | None:
+    """A KPI's latest value: the newest check-in, else `current`."""
+    newest = latest(kpi.check_ins)
+    return newest.value if newest is not None else kpi.current
+
+
+def kpi_on_target(kpi: Kpi) -> bool | None:
+    """Whether the latest value meets the target in the KPI's direction; None without a value."""
+    value = kpi_value(kpi)
+    if value is None:
+        return None
+    return value >= kpi.target if kpi.direction == "up" else value <= kpi.target
 
 
 def band(progress: float, bands: Sequence[Band]) -> Band:

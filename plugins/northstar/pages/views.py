@@ -33,10 +33,12 @@ from northstar.progress import (
     band,
     confidence,
     current_value,
+    kpi_on_target,
+    kpi_value,
     kr_progress,
     last_check_in,
-    latest,
     objective_progress,
+    team_progress,
 )
 
 
@@ -259,10 +261,7 @@ def _rock(views: Views, team: str, rock: Rock) -> RockView:
 
 
 def _kpi(views: Views, kpi: Kpi) -> KpiView:
-    newest = latest(kpi.check_ins)
-    value = newest.value if newest is not None else kpi.current
-    on_target = None if value is None else (value >= kpi.target if kpi.direction == "up" else value <= kpi.target)
-    return KpiView(kpi, views.person(kpi.owner), value, on_target)
+    return KpiView(kpi, views.person(kpi.owner), kpi_value(kpi), kpi_on_target(kpi))
 
 
 def _cascade(views: Views, objective_views: dict[Key, ObjectiveView]) -> None:
@@ -286,9 +285,7 @@ def _teams(
 
     def make(team: Team, seen: frozenset[str]) -> TeamView:
         objectives, rocks, kpis = team_work.get(team.id, ([], [], []))
-        progress = [o.measure.progress for o in objectives if o.measure is not None]
-        weights = [o.objective.weight for o in objectives if o.measure is not None]
-        mean = sum(p * w for p, w in zip(progress, weights, strict=True)) / sum(weights) if weights else None
+        mean = team_progress([o.objective for o in objectives])
         parent_entry = views.index.get(None, team.parent) if team.parent else None
         view = TeamView(
             team,
