@@ -218,6 +218,7 @@ def test_template_override_from_custom_dir(tmp_path: Path) -> None:
     assert mkdocs("build", "--strict", cwd=project).returncode == 0
     assert "Custom person page." in article(project / "site", "people/maya-chen/").get_text()
     assert "Custom person page." not in article(project / "site", "teams/sales/").get_text()
+    assert not (project / "site" / "northstar" / "person.md.jinja").exists()  # overrides are not published
 
 
 def test_pages_in_a_folder_and_a_subset(tmp_path: Path) -> None:
@@ -251,7 +252,10 @@ def test_uncommitted_plan_is_marked_and_unversioned_plan_says_so(tmp_path: Path)
     assert "with uncommitted changes" in footer
     (tmp_path / "bare").mkdir()
     bare = copy_project(tmp_path / "bare", commit=False)
-    _configure(bare, as_of="2026-11-24")
+    config = (bare / "mkdocs.yml").read_text(encoding="utf-8")
+    (bare / "mkdocs.yml").write_text(
+        config.replace("  - northstar\n", "  - northstar:\n      as_of: 2026-11-24\n"), encoding="utf-8"
+    )  # an unquoted YAML date works too
     assert mkdocs("build", "--strict", cwd=bare).returncode == 0
     footer = article(bare / "site", "strategy/").select_one(".ns-footer").get_text(" ", strip=True)
     assert "Plan version: unversioned · as of 2026-11-24" in footer

@@ -23,6 +23,7 @@ from northstar.model import Band
 from northstar.model import Settings as PlanSettings
 from northstar.pages import PAGES, NavItem, PageSource, Renderer, SiteOptions, Urls, problems_page
 from northstar.pages.labels import LABELS
+from northstar.pages.render import OVERRIDE_DIR
 from northstar.problems import Problem, did_you_mean
 
 log = get_plugin_logger(__name__)
@@ -39,8 +40,8 @@ class NorthstarConfig(Config):
     """Which pages to generate."""
     period = c.Optional(c.Type(str))
     """The quarter to show (default: the one containing the as-of date)."""
-    as_of = c.Optional(c.Type(str))
-    """Judge dates as of this day, YYYY-MM-DD (default: the plan's last commit)."""
+    as_of = c.Optional(c.Type((str, date)))
+    """Judge dates as of this day, YYYY-MM-DD, quoted or not (default: the plan's last commit)."""
     score_bands = c.Optional(c.ListOfItems(c.Type(dict)))
     """Replaces the score bands of northstar.yml: a list of {id, label, min}."""
     labels = c.Type(dict, default={})
@@ -139,6 +140,14 @@ class NorthstarPlugin(BasePlugin[NorthstarConfig]):
             self._add_nav(files, config, site.nav, {p.path for p in pages})
         return files
 
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """MkDocs copies a theme's non-HTML files into the site: keep template overrides out of it."""
+        custom_dir = config.theme.custom_dir
+        if not custom_dir:
+            return
+        for template in (Path(custom_dir) / OVERRIDE_DIR).glob("*.jinja"):
+            (Path(config.site_dir) / OVERRIDE_DIR / template.name).unlink(missing_ok=True)
+
     def _add_nav(self, files: Files, config: MkDocsConfig, nav: NavItem, ours: set[str]) -> None:
         section = _nav_data(nav, self.config.nav_title)
         if config.nav is None:
@@ -154,12 +163,15 @@ class NorthstarPlugin(BasePlugin[NorthstarConfig]):
         return {**LABELS, **{k: str(v) for k, v in self.config.labels.items()}}
 
     def _as_of(self) -> date | None:
-        if not self.config.as_of:
+        value = self.config.as_of
+        if not value:
             return None
+        if isinstance(value, date):
+            return value
         try:
-            return date.fromisoformat(self.config.as_of)
+            return date.fromisoformat(str(value))
         except ValueError:
-            msg = f"northstar: as_of must be a date written YYYY-MM-DD, got {self.config.as_of!r}"
+            msg = f"northstar: as_of must be a date written YYYY-MM-DD, got {value!r}"
             raise PluginError(msg) from None
 
 
