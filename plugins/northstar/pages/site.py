@@ -114,7 +114,7 @@ def build_site(
     plan = report.loaded.plan
     year, quarter = current_period(plan, report.as_of, options.period)
     index = build_index(plan, report.loaded.paths)
-    views = build_views(plan, index, options.urls, year, quarter, bands=options.bands)
+    views = build_views(plan, index, options.urls, year, quarter, bands=options.bands, pages=options.pages)
     past = archivable(report, history, quarter) if isinstance(history, History) else []
     if "archive" in options.pages and past and options.archived is None:
         link = Link(options.labels["archive"], "page", options.urls.path("archive", "index"))

@@ -7,7 +7,7 @@ markup only, and users who override a template get the same data.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -157,6 +157,8 @@ class Views:
     year: Year | None
     quarter: Quarter | None
     bands: list[Band]
+    pages: frozenset[str] = frozenset({"strategy", "teams", "people"})
+    """The kinds of page that exist: links to any other are shown as plain text."""
     teams: dict[str, TeamView] = field(default_factory=dict)
     roots: list[TeamView] = field(default_factory=list)
     people: dict[str, Accountability] = field(default_factory=dict)
@@ -165,19 +167,19 @@ class Views:
     untraced: list[ObjectiveView | RockView] = field(default_factory=list)
 
     def link_of(self, entry: Entry) -> Link:
-        """Where an indexed item is shown."""
-        urls, ident = self.urls, entry.id
-        if entry.kind in ("north-star", "value", "target", "choice", "trade-off", "talent"):
-            return Link(entry.title, entry.kind, urls.path("strategy"), ident, ident)
-        if entry.kind == "goal":
-            return Link(entry.title, "goal", urls.path("teams", "index"), ident, ident)
-        if entry.kind == "person":
-            return Link(entry.title, "person", urls.path("people", ident), "", ident)
-        if entry.kind == "team":
-            return Link(entry.title, "team", urls.path("teams", ident), "", ident)
-        if entry.team is not None:
-            return Link(entry.title, entry.kind, urls.path("teams", entry.team), ident, ident)
-        return Link(entry.title, entry.kind, urls.path("strategy"), "", ident)  # pragma: no cover
+        """Where an indexed item is shown; a link with no page when that kind of page is not generated."""
+        urls, ident, title, kind = self.urls, entry.id, entry.title, entry.kind
+        if kind in ("north-star", "value", "target", "choice", "trade-off", "talent"):
+            page_kind, link = "strategy", Link(title, kind, urls.path("strategy"), ident, ident)
+        elif kind == "goal":
+            page_kind, link = "teams", Link(title, kind, urls.path("teams", "index"), ident, ident)
+        elif kind == "person":
+            page_kind, link = "people", Link(title, kind, urls.path("people", ident), "", ident)
+        elif kind == "team":
+            page_kind, link = "teams", Link(title, kind, urls.path("teams", ident), "", ident)
+        else:  # execution items are shown on their team's page
+            page_kind, link = "teams", Link(title, kind, urls.path("teams", entry.team or ""), ident, ident)
+        return link if page_kind in self.pages else Link(title, kind, "", "", ident)
 
     def person(self, ident: str | None) -> Link | None:
         entry = self.index.get(None, ident) if ident else None
@@ -195,9 +197,13 @@ def build_views(
     quarter: Quarter | None,
     *,
     bands: Sequence[Band] | None = None,
+    pages: Iterable[str] = ("strategy", "teams", "people"),
 ) -> Views:
-    """Resolve the plan for `quarter` into views (with `bands` instead of the plan's own, if given)."""
-    views = Views(plan, index, urls, year, quarter, list(bands or plan.settings.score_bands))
+    """Resolve the plan for `quarter` into views (with `bands` instead of the plan's own, if given).
+
+    Links point only to the kinds of page in `pages`.
+    """
+    views = Views(plan, index, urls, year, quarter, list(bands or plan.settings.score_bands), frozenset(pages))
     period = quarter.id if quarter else None
     objective_views: dict[Key, ObjectiveView] = {}
     team_work: dict[str, tuple[list[ObjectiveView], list[RockView], list[KpiView]]] = {}
@@ -226,7 +232,7 @@ def _objective(views: Views, team: str, objective: Objective) -> ObjectiveView:
     period = views.quarter.id if views.quarter else None
     entry = views.index.entries.get((period, objective.id))
     team_entry = views.index.get(None, team)
-    team_link = views.link_of(team_entry) if team_entry else Link(team, "team", views.urls.path("teams", team))
+    team_link = views.link_of(team_entry) if team_entry else Link(team, "team", "")
     krs = [
         KeyResultView(
             kr,
@@ -289,7 +295,7 @@ def _teams(
         parent_entry = views.index.get(None, team.parent) if team.parent else None
         view = TeamView(
             team,
-            Link(team.name, "team", views.urls.path("teams", team.id), "", team.id),
+            Link(team.name, "team", views.urls.path("teams", team.id) if "teams" in views.pages else "", "", team.id),
             views.person(team.lead),
             views.link_of(parent_entry) if parent_entry is not None else None,
             [make(child, seen | {child.id}) for child in children[team.id] if child.id not in seen],
@@ -310,7 +316,19 @@ def _people(views: Views) -> None:
         return
     for person in views.plan.people.people:
         views.people[person.id] = Accountability(
-            person, Link(person.name, "person", views.urls.path("people", person.id), "", person.id), [], [], [], [], []
+            person,
+            Link(
+                person.name,
+                "person",
+                views.urls.path("people", person.id) if "people" in views.pages else "",
+                "",
+                person.id,
+            ),
+            [],
+            [],
+            [],
+            [],
+            [],
         )
     for team in views.teams.values():
         if (owner := views.people.get(team.team.lead)) is not None:
