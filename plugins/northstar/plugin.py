@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal
@@ -24,7 +23,8 @@ from northstar.model import Settings as PlanSettings
 from northstar.pages import PAGES, NavItem, PageSource, Renderer, SiteOptions, Urls, problems_page
 from northstar.pages.labels import LABELS
 from northstar.pages.render import OVERRIDE_DIR
-from northstar.problems import Problem, did_you_mean
+from northstar.pages.site import nav_config, nav_paths
+from northstar.problems import did_you_mean
 
 log = get_plugin_logger(__name__)
 
@@ -103,7 +103,7 @@ class NorthstarPlugin(BasePlugin[NorthstarConfig]):
         except UsageError as exc:
             raise PluginError(f"northstar: {exc}") from None
         for found in built.report.problems:
-            (log.error if found.severity == "error" else log.warning)(str(_relative(found, self.base)))
+            (log.error if found.severity == "error" else log.warning)(str(found.relative_to(self.base)))
         if built.report.errors and self.command != "serve":
             count = len(built.report.errors)
             raise PluginError(f"northstar: the plan has {count} error{'s' * (count != 1)}; fix them to build")
@@ -123,14 +123,14 @@ class NorthstarPlugin(BasePlugin[NorthstarConfig]):
             return files
         site = built.site
         if site is None:  # invalid plan under serve: every plan page lists the problems
-            shown = [_relative(p, self.base) for p in built.report.problems]
+            shown = [p.relative_to(self.base) for p in built.report.problems]
             urls = Urls(self.config.path.strip("/"), config.use_directory_urls)
             options = SiteOptions(labels=self._labels())
             paths = self.last_paths or [urls.path("strategy")]
             pages = [problems_page(path, shown, options, Renderer()) for path in paths]
         else:
             pages = site.pages
-        in_nav = set(_nav_paths(_nav_data(site.nav))) if site is not None else set()
+        in_nav = set(nav_paths(nav_config(site.nav))) if site is not None else set()
         for page in pages:
             _add(files, config, page, InclusionLevel.NOT_IN_NAV if in_nav and page.path not in in_nav else None)
         files.append(File.generated(config, STYLESHEET_PATH, abs_src_path=str(STYLESHEET)))
@@ -149,14 +149,14 @@ class NorthstarPlugin(BasePlugin[NorthstarConfig]):
             (Path(config.site_dir) / OVERRIDE_DIR / template.name).unlink(missing_ok=True)
 
     def _add_nav(self, files: Files, config: MkDocsConfig, nav: NavItem, ours: set[str]) -> None:
-        section = _nav_data(nav, self.config.nav_title)
+        section = nav_config(nav, self.config.nav_title)
         if config.nav is None:
             theirs = sorted(
                 (f for f in files.documentation_pages() if f.src_uri not in ours and f.inclusion.is_in_nav()),
                 key=file_sort_key,
             )
             config.nav = [*nest_paths(f.src_uri for f in theirs), section]
-        elif not any(path in ours for path in _nav_paths(config.nav)):
+        elif not any(path in ours for path in nav_paths(config.nav)):
             config.nav = [*config.nav, section]
 
     def _labels(self) -> dict[str, str]:
@@ -186,15 +186,6 @@ def _add(files: Files, config: MkDocsConfig, page: PageSource, inclusion: Inclus
     files.append(File.generated(config, page.path, content=page.content, inclusion=level))
 
 
-def _relative(found: Problem, base: Path) -> Problem:
-    """The problem with its path relative to the project (never an absolute local path)."""
-    try:
-        rel = Path(os.path.relpath(found.path, base))
-    except ValueError:
-        rel = found.path
-    return Problem(rel, found.line, found.col, found.severity, found.code, found.message)
-
-
 def _bands(bands: list[dict[str, Any]] | None) -> tuple[Band, ...] | None:
     if bands is None:
         return None
@@ -202,20 +193,3 @@ def _bands(bands: list[dict[str, Any]] | None) -> tuple[Band, ...] | None:
         return tuple(PlanSettings.model_validate({"score_bands": bands}).score_bands)
     except ValueError as exc:
         raise PluginError(f"northstar: score_bands: {exc}") from None
-
-
-def _nav_data(item: NavItem, title: str | None = None) -> dict[str, Any]:
-    name = title or item.title
-    if item.path is not None:
-        return {name: item.path}
-    return {name: [_nav_data(child) for child in item.children]}
-
-
-def _nav_paths(nav: Any) -> list[str]:
-    if isinstance(nav, str):
-        return [nav]
-    if isinstance(nav, dict):
-        return [p for value in nav.values() for p in _nav_paths(value)]
-    if isinstance(nav, list):
-        return [p for value in nav for p in _nav_paths(value)]
-    return []

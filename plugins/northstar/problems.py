@@ -8,6 +8,7 @@ logs them. Every code has a default severity and a one-line rationale, documente
 from __future__ import annotations
 
 import difflib
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -158,6 +159,14 @@ class Problem:
 
     def __str__(self) -> str:
         return f"{self.path.as_posix()}:{self.line}:{self.col}: {self.severity} {self.code} {self.message}"
+
+    def relative_to(self, base: Path) -> Problem:
+        """The same problem with its path relative to `base` (never an absolute local path in output)."""
+        try:
+            rel = Path(os.path.relpath(self.path, base))
+        except ValueError:  # another drive
+            rel = self.path
+        return Problem(rel, self.line, self.col, self.severity, self.code, self.message)
 
 
 def problem(code: str, path: Path, pos: tuple[int, int], message: str) -> Problem:

@@ -327,6 +327,25 @@ def _tree_order(views: Views) -> list[Any]:
     return out
 
 
+def nav_config(item: NavItem, title: str | None = None) -> dict[str, Any]:
+    """A navigation item as MkDocs' `nav:` configuration data ({title: path} or {title: [children]})."""
+    name = title or item.title
+    if item.path is not None:
+        return {name: item.path}
+    return {name: [nav_config(child) for child in item.children]}
+
+
+def nav_paths(nav: Any) -> list[str]:
+    """Every page path named in `nav:` configuration data."""
+    if isinstance(nav, str):
+        return [nav]
+    if isinstance(nav, dict):
+        return [p for value in nav.values() for p in nav_paths(value)]
+    if isinstance(nav, list):
+        return [p for value in nav for p in nav_paths(value)]
+    return []
+
+
 def problems_page(path: str, problems: list[Problem], options: SiteOptions, renderer: Renderer) -> PageSource:
     """The page shown in place of a plan page while the plan is invalid (under `mkdocs serve`)."""
     content = renderer.render("problems.md.jinja", problems=problems, labels=options.labels)
