@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 from tests.conftest import ROOT
 
@@ -26,3 +27,36 @@ def test_history_benchmark_smoke() -> None:
         "northstar, warm (HEAD unchanged)",
         "northstar, +1 commit (incremental)",
     ]
+
+
+def _generate(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "generate.py"), *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+
+
+def test_generated_plans_are_valid_deterministic_and_committed(tmp_path: Path) -> None:
+    first = _generate("--size", "S", "--out", str(tmp_path / "a"))
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.endswith(": 15 files, 10 teams, 40 objectives, 153 key results, 20 people\n")
+    assert _generate("--size", "S", "--out", str(tmp_path / "b")).returncode == 0
+    a, b = tmp_path / "a" / "plan", tmp_path / "b" / "plan"
+    assert sorted(p.relative_to(a) for p in a.rglob("*.yml")) == sorted(p.relative_to(b) for p in b.rglob("*.yml"))
+    assert all((a / rel).read_bytes() == (b / rel).read_bytes() for rel in (p.relative_to(a) for p in a.rglob("*.yml")))
+    check = subprocess.run(
+        [str(Path(sys.executable).parent / "northstar"), "check", "--strict", "--as-of", "2026-11-24", str(a)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert check.returncode == 0, check.stdout
+    history = _generate("--size", "S", "--out", str(tmp_path / "h"), "--commits", "30")
+    assert history.returncode == 0, history.stderr
+    log = subprocess.run(
+        ["git", "rev-list", "--count", "HEAD"], cwd=tmp_path / "h", capture_output=True, text=True, check=True
+    )
+    assert log.stdout.strip() == "30"
