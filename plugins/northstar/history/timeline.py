@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Literal
 
+from northstar.dates import add_months
 from northstar.git import GitError
 from northstar.history.changes import Change, classify
 from northstar.history.diff import diff_plans
@@ -135,18 +135,6 @@ def summarize(history: History, *, threshold: int = 1, window_months: int = 12) 
     newest = revisions[-1].commit.day if revisions else None
     in_window = 0
     if newest is not None:
-        start = _months_before(newest, window_months)
+        start = add_months(newest, -window_months)
         in_window = sum(1 for r in strategic if r.commit.day > start)
     return Summary(last, execution_since, in_window, in_window > threshold)
-
-
-def _months_before(day: date, months: int) -> date:
-    index = day.year * 12 + day.month - 1 - months
-    year, month = divmod(index, 12)
-    month += 1
-    for candidate in range(day.day, 0, -1):
-        try:
-            return date(year, month, candidate)
-        except ValueError:
-            continue
-    return date(year, month, 1)  # pragma: no cover - day 1 always exists

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import calendar
 import re
 from collections import defaultdict
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import timedelta
 
+from northstar.dates import add_months
 from northstar.load.yamlfile import Loc
 from northstar.model import CheckIn, Strategy
 from northstar.problems import Problem
@@ -124,13 +124,6 @@ def _strategy(ctx: Context) -> Iterator[Problem]:
             "the owner should review it at least yearly"
         )
         yield ctx.problem("NS309", path, ("reviewed",), msg)
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day `months` later (the month's last day when it is shorter)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 # --- tracing work to strategy --------------------------------------------------------------------
