@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from northstar import git
-from northstar.check import Report, check_plan
+from northstar.check import Report, check_plan, judged_as_of
 from northstar.export import export_json
 from northstar.history.timeline import History, Unavailable, update
 from northstar.load.plan import FileCache
@@ -73,7 +73,7 @@ class Builder:
             northstar.check.UsageError: `settings.period` names no quarter of the plan.
         """
         state = git.plan_state(self.root)
-        as_of = settings.as_of or (state.date if state.date and not state.dirty else date.today())
+        as_of = settings.as_of or judged_as_of(state)
         report = check_plan(self.root, as_of=as_of, period=settings.period, cache=self.cache)
         if report.errors:
             return Built(report, None, self.history, state)

@@ -35,12 +35,14 @@ class Report:
         return [p for p in self.problems if p.severity == "warning"]
 
 
-def default_as_of(root: Path) -> date:
+def judged_as_of(state: git.PlanState) -> date:
     """The date of the last commit that touched the plan, so results do not drift with the clock.
 
     Today when the plan has uncommitted changes, is not in a git repository, or git is missing.
     """
-    return git.last_commit_date(root) or date.today()
+    if state.date is not None and not state.dirty:
+        return state.date
+    return date.today()
 
 
 class UsageError(Exception):
@@ -60,7 +62,7 @@ def check_plan(
         quarters = [q.id for _, q in loaded.plan.quarters()]
         if period not in quarters:
             raise UsageError(f"unknown period {period!r}{did_you_mean(period, quarters)}")
-    when = as_of or default_as_of(root)
+    when = as_of or judged_as_of(git.plan_state(root))
     problems = configure(loaded, [*loaded.problems, *run_rules(loaded, when, period)])
     problems.sort(key=lambda p: (p.path.as_posix(), p.line, p.col, p.code, p.message))
     return Report(loaded, problems, when)

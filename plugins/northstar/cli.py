@@ -11,7 +11,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from northstar.build import STYLESHEET, STYLESHEET_PATH, Builder, Settings, terminal_progress
-from northstar.check import Report, UsageError, check_plan
+from northstar.check import Report, UsageError, check_plan, judged_as_of
 from northstar.export import export_csv, export_json
 from northstar.git import GitError, plan_state
 from northstar.history.changes import Change, classify
@@ -320,8 +320,9 @@ def cmd_render(plan_dir: Path, out: Path, settings: Settings) -> int:
 
 def cmd_export(plan_dir: Path, *, fmt: str, out: Path | None, as_of: date | None, period: str | None) -> int:
     """The resolved plan as JSON (the format of the site's plan.json) or CSV (a row per key result)."""
+    state = plan_state(plan_dir)  # once: it gives both the as-of date and the version
     try:
-        report = check_plan(plan_dir, as_of=as_of, period=period)
+        report = check_plan(plan_dir, as_of=as_of or judged_as_of(state), period=period)
     except UsageError as exc:
         print(f"northstar export: {exc}", file=sys.stderr)
         return 2
@@ -332,7 +333,6 @@ def cmd_export(plan_dir: Path, *, fmt: str, out: Path | None, as_of: date | None
             f"northstar export: the plan has {_count(len(report.errors), 'error')}; nothing exported", file=sys.stderr
         )
         return 1
-    state = plan_state(plan_dir)
     version = (state.commit + (f" ({state.date})" if state.date else "")) if state.commit else None
     text = (export_csv if fmt == "csv" else export_json)(report, version=version, period=period)
     if out is None:

@@ -59,13 +59,3 @@ def plan_state(path: Path) -> PlanState:
         return PlanState(out[0], date.fromisoformat(out[1]), dirty)
     except ValueError:
         return PlanState(out[0], None, dirty)
-
-
-def last_commit_date(path: Path) -> date | None:
-    """The committer date of the newest commit touching `path`.
-
-    None outside a repository, and when files under `path` have uncommitted changes: then the
-    plan is not what any commit holds, and the caller judges it as of today.
-    """
-    state = plan_state(path)
-    return None if state.dirty else state.date
