@@ -238,11 +238,12 @@ def _objective(views: Views, team: str, objective: Objective) -> ObjectiveView:
             kr,
             views.person(kr.owner),
             current_value(kr),
-            Measure(kr_progress(kr), band(kr_progress(kr), views.bands)),
+            Measure(progress, band(progress, views.bands)),
             confidence(kr),
             last_check_in(kr),
         )
         for kr in objective.key_results
+        for progress in (kr_progress(kr),)
     ]
     owner = views.person(objective.owner) or (
         views.person(team_entry.item.lead) if team_entry is not None and team_entry.kind == "team" else None
