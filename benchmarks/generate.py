@@ -28,6 +28,8 @@ import yaml
 SIZES = {"S": (10, 20), "M": (100, 100), "L": (1000, 500)}
 """size -> (teams, people)"""
 QUARTER = ("2026-q4", date(2026, 10, 1), date(2026, 12, 31))
+LAST_COMMIT = 1_795_176_000
+"""2026-11-20 12:00 UTC: the history ends inside the generated quarter, so it is the current one."""
 CHOICES = ["mid-market", "prairie-lanes", "fast-quotes", "next-day-pickup"]
 
 
@@ -172,11 +174,11 @@ def commit_history(repo: Path, files: dict[str, str], commits: int, seed: int) -
         changed = list(current) if n == 0 else []
         if n:
             roll = rng.random()
-            if roll < 0.02:
+            if roll < 0.02:  # a strategy review that rewords the purpose
                 name = "strategy.yml"
-                current[name] = current[name].replace("reviewed: 2026-", f"reviewed: 2026-{1 + n % 12:02d}-x", 1)
-                current[name] = current[name].replace(f"reviewed: 2026-{1 + n % 12:02d}-x", "reviewed: 2026-", 1)
-                current[name] += f"# review {n}\n"
+                head, _, rest = current[name].partition("purpose: ")
+                current[name] = head + f"purpose: Keep 2,000 mid-sized shippers moving on time (review {n})."
+                current[name] += rest[rest.index("\n") :]
             else:
                 name = rng.choice(execution)
                 old = "target: "
@@ -189,7 +191,8 @@ def commit_history(repo: Path, files: dict[str, str], commits: int, seed: int) -
             changed = [name]
         message = b"Create the plan" if n == 0 else f"Edit {changed[0]}".encode()
         stream.append(b"commit refs/heads/main\n")
-        stream.append(f"committer Bench <bench@example.com> {1_767_225_600 + n * 3_600} +0000\n".encode())
+        stamp = LAST_COMMIT - (commits - 1 - n) * 3_600  # one an hour, the last on 2026-11-20
+        stream.append(f"committer Bench <bench@example.com> {stamp} +0000\n".encode())
         stream.append(f"data {len(message)}\n".encode() + message + b"\n")
         for name in changed:
             body = current[name].encode()

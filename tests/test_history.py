@@ -143,7 +143,7 @@ def test_incremental_update_and_rewritten_history(repo: PlanRepo) -> None:
     repo.edit("execution/2026-q4/sales.yml", "target: 40", "target: 50")
     repo.commit("Raise", "2026-10-20")
     second = _history(repo.plan, first)
-    assert second.parsed is first.parsed and len(second.revisions) == 2  # extended, parses shared
+    assert second.replay is first.replay and len(second.revisions) == 2  # extended from where it stood
     repo.edit("execution/2026-q4/sales.yml", "target: 50", "target: 60")
     repo.git("commit", "-q", "-a", "--amend", "-m", "Raise more", when="2026-10-21")
     third = _history(repo.plan, second)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from northstar import git
+from northstar import collector, git
 from northstar.check import Report, check_plan, judged_as_of
 from northstar.export import export_json
 from northstar.history.timeline import History, Unavailable, update
@@ -66,6 +66,7 @@ class Builder:
         self.history: History | Unavailable | None = None
         self.progress = progress
 
+    @collector.paused()
     def build(self, settings: Settings) -> Built:
         """Check the plan; when it is valid, read its history (if pages need it) and render every page.
 

@@ -227,7 +227,7 @@ def _fields(subject: str, old: object, new: object) -> list[_Line]:
     for field in _KINDS[type(model)].fields:
         before = getattr(old, field.name) if old is not None else None
         after = getattr(new, field.name) if new is not None else None
-        if _canon(before, field.show) != _canon(after, field.show):
+        if before != after and _canon(before, field.show) != _canon(after, field.show):
             lines.append((_say(subject, field, before, after), field.check_in))
     return lines
 
@@ -359,6 +359,11 @@ def _execution(old: list[TeamPeriod], new: list[TeamPeriod]) -> list[_Line]:
     def key(tp: TeamPeriod) -> tuple[str, str]:
         return (tp.period, tp.team)
 
+    if len(old) == len(new):  # the usual commit: the same files, a few of them edited
+        edited = [(a, b) for a, b in zip(old, new, strict=True) if a is not b]
+        if all(key(a) == key(b) for a, b in edited):
+            # Files under one key pair up in order either way, and untouched files add no lines.
+            return [line for a, b in sorted(edited, key=lambda pair: key(pair[1])) for line in _team_period(a, b)]
     befores: dict[tuple[str, str], list[TeamPeriod]] = defaultdict(list)
     afters: dict[tuple[str, str], list[TeamPeriod]] = defaultdict(list)
     for tp in old:
@@ -437,7 +442,8 @@ def _objectives(subject: str, old: TeamPeriod, new: TeamPeriod) -> list[_Line]:
                 continue
             if source[0] != after_o.id:
                 lines.append((f"{kr_subject} moved to objective `{after_o.id}`", False))
-            lines += _fields(kr_subject, source[1], kr) + _progress(kr_subject, source[1], kr)
+            if source[1] != kr:  # equal models: nothing to word (the common case in a long history)
+                lines += _fields(kr_subject, source[1], kr) + _progress(kr_subject, source[1], kr)
         if before_o is not None:
             lines += [(f"{subject} key result `{kr.id}` dropped{_dash(kr)}", False) for kr in dropped[before_o.id]]
     return lines

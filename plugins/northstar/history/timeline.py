@@ -7,12 +7,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from northstar import collector
 from northstar.dates import add_months
 from northstar.git import GitError
 from northstar.history.changes import Change, classify
 from northstar.history.diff import diff_plans
 from northstar.history.gitlog import Commit, is_ancestor, read_blobs, read_log, repo_state
-from northstar.load.plan import Parsed, load_plan_from
+from northstar.history.replay import Replay
 from northstar.model import Plan
 
 Kind = Literal["strategy", "execution", "both", "none", "invalid"]
@@ -43,13 +44,16 @@ class History:
     head: str
     shallow: bool
     revisions: list[Revision] = field(default_factory=list)
-    snapshot: dict[str, str] = field(default_factory=dict)
-    """Plan-relative path -> blob id, as of `head`."""
     last_valid: Plan | None = None
     at_quarter_end: dict[str, tuple[Commit, Plan]] = field(default_factory=dict)
     """Quarter id -> the last valid plan committed on or before the quarter's last day."""
-    parsed: dict[tuple[str, str], Parsed] = field(default_factory=dict)
-    """(kind, blob) -> parsed file, shared across revisions."""
+    replay: Replay | None = None
+    """The plan files as of `head`, moved forward when the history is extended."""
+
+    @property
+    def snapshot(self) -> dict[str, str]:
+        """Plan-relative path -> blob id, as of `head`."""
+        return self.replay.snapshot if self.replay is not None else {}
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,7 @@ class Unavailable:
     reason: str
 
 
+@collector.paused()
 def update(
     plan_dir: Path, previous: History | None = None, *, progress: Callable[[str, int, int], None] | None = None
 ) -> History | Unavailable:
@@ -83,29 +88,21 @@ def update(
             state.head,
             state.shallow,
             list(previous.revisions),
-            dict(previous.snapshot),
             previous.last_valid,
             dict(previous.at_quarter_end),
-            previous.parsed,
+            previous.replay,  # moved forward in place: `previous` is superseded by what this returns
         )
     else:
         history = History(state.head, state.shallow)
-    root = plan_dir
+    replay = history.replay = history.replay or Replay(plan_dir)
     total, step = len(entries), max(50, len(entries) // 20)
     for done, (commit, changes) in enumerate(entries, 1):
         if progress is not None and total > step and (done % step == 0 or done == total):
             progress("reading history", done, total)
-        for change in changes:
-            if change.blob is None:
-                history.snapshot.pop(change.path, None)
-            else:
-                history.snapshot[change.path] = change.blob
-        loaded = load_plan_from(root, history.snapshot, blobs.__getitem__, history.parsed)
-        errors = [p for p in loaded.problems if p.severity == "error"]
-        if errors or not loaded.plan.complete:
-            history.revisions.append(Revision(commit, (), max(1, len(errors))))
+        plan, errors = replay.apply(changes, blobs.__getitem__)
+        if errors or not plan.complete:
+            history.revisions.append(Revision(commit, (), max(1, errors)))
             continue
-        plan = loaded.plan
         history.revisions.append(Revision(commit, tuple(diff_plans(history.last_valid, plan))))
         history.last_valid = plan
         for _, quarter in plan.quarters():

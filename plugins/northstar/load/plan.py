@@ -10,6 +10,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from northstar import collector
 from northstar.load.errors import describe_error
 from northstar.load.yamlfile import Document, Loc, read_yaml
 from northstar.model import FILE_MODELS, Model, Plan, Settings, TeamPeriod
@@ -93,37 +94,55 @@ def find_files(root: Path) -> tuple[dict[str, Path], list[Path], list[Problem]]:
     return classify_paths(root, found)
 
 
+def file_kind(rel: PurePosixPath) -> str | None:
+    """What a plan-relative path holds: a single file's kind, "execution", "unknown", or None (not read)."""
+    if rel.suffix not in _SUFFIXES:
+        return None
+    if rel.parts[0] == EXECUTION_DIR and len(rel.parts) > 1:
+        return "execution"
+    if len(rel.parts) == 1 and rel.stem in SINGLE_FILES:
+        return rel.stem
+    return None if rel.parts[0] == SCHEMA_DIR else "unknown"
+
+
 def classify_paths(root: Path, rel_paths: Iterable[str]) -> tuple[dict[str, Path], list[Path], list[Problem]]:
     """Sort plan-relative paths (posix, sorted) into single files by kind, execution files and unknown files."""
     singles: dict[str, Path] = {}
     execution: list[Path] = []
     problems: list[Problem] = []
-    known = [f"{k}.yml" for k in SINGLE_FILES]
     for rel_text in rel_paths:
         rel = PurePosixPath(rel_text)
-        path = root.joinpath(*rel.parts)
-        if rel.suffix not in _SUFFIXES:
+        kind = file_kind(rel)
+        if kind is None:
             continue
-        if rel.parts[0] == EXECUTION_DIR and len(rel.parts) > 1:
+        path = root.joinpath(*rel.parts)
+        if kind == "execution":
             execution.append(path)
-        elif len(rel.parts) == 1 and rel.stem in SINGLE_FILES:
-            if rel.stem in singles:
-                msg = f"both {singles[rel.stem].name} and {rel.name} exist; keep one"
-                problems.append(problem("NS201", path, (1, 1), msg))
+        elif kind != "unknown":
+            if kind in singles:
+                problems.append(problem("NS201", path, (1, 1), duplicate_single(singles[kind].name, rel.name)))
                 continue
-            singles[rel.stem] = path
-        elif rel.parts[0] != SCHEMA_DIR:
-            hint = did_you_mean(rel.name, known) if len(rel.parts) == 1 else ""
-            where = "" if hint else f"; team work goes under {EXECUTION_DIR}/<period>/<team>.yml"
-            msg = f"Northstar does not read this file{hint or where}"
-            problems.append(problem("NS114", path, (1, 1), msg))
+            singles[kind] = path
+        else:
+            problems.append(problem("NS114", path, (1, 1), unknown_file(rel)))
     return singles, execution, problems
+
+
+def duplicate_single(first: str, second: str) -> str:
+    return f"both {first} and {second} exist; keep one"
+
+
+def unknown_file(rel: PurePosixPath) -> str:
+    hint = did_you_mean(rel.name, [f"{k}.yml" for k in SINGLE_FILES]) if len(rel.parts) == 1 else ""
+    where = "" if hint else f"; team work goes under {EXECUTION_DIR}/<period>/<team>.yml"
+    return f"Northstar does not read this file{hint or where}"
 
 
 Parse = Callable[[Path, str], Parsed]
 """Parses one file: (path, kind) -> (document, problems, model)."""
 
 
+@collector.paused()
 def load_plan(root: Path, cache: FileCache | None = None) -> Loaded:
     """Load every plan file under `root`. Never raises for bad input: problems are returned.
 
@@ -138,7 +157,7 @@ def load_plan(root: Path, cache: FileCache | None = None) -> Loaded:
     def parse(path: Path, kind: str) -> Parsed:
         parsed = cache.get(path, kind) if cache is not None else None
         if parsed is None:
-            parsed = _parse(path, kind, path.read_bytes)
+            parsed = parse_file(path, kind, path.read_bytes)
             if cache is not None:
                 cache.put(path, kind, parsed)
         return parsed
@@ -163,7 +182,7 @@ def load_plan_from(
         blob = files[path.relative_to(root).as_posix()]
         parsed = cache.get((kind, blob))
         if parsed is None:
-            parsed = cache[(kind, blob)] = _parse(path, kind, lambda: read(blob))
+            parsed = cache[(kind, blob)] = parse_file(path, kind, lambda: read(blob))
         return parsed
 
     return _assemble(root, singles, execution_paths, problems, parse)
@@ -215,7 +234,7 @@ def _load(path: Path, kind: str, docs: dict[Path, Document], problems: list[Prob
     return model
 
 
-def _parse(path: Path, kind: str, content: Callable[[], bytes]) -> Parsed:
+def parse_file(path: Path, kind: str, content: Callable[[], bytes]) -> Parsed:
     """Read and validate one file: (document or None, its problems, model or None if invalid)."""
     doc, problems = read_yaml(path, content)
     if doc is None:
@@ -231,6 +250,7 @@ def _parse(path: Path, kind: str, content: Callable[[], bytes]) -> Parsed:
         model = model_cls.model_validate(data)
     except ValidationError as exc:
         return doc, [*problems, *_validation_problems(doc, kind, model_cls, exc)], None
+    doc.data = None  # the model holds the values now
     return doc, problems, None if read_errors else model
 
 

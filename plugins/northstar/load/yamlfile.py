@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,7 @@ MAX_ALIAS_NODES = 10_000
 
 Loc = tuple[str | int, ...]
 
-_Composer: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _SCALARS = yaml.constructor.SafeConstructor()
 _STR = "tag:yaml.org,2002:str"
 _CORE_TAGS = frozenset(
@@ -34,6 +35,27 @@ _CORE_TAGS = frozenset(
 _MERGE = "tag:yaml.org,2002:merge"
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _LEADING_TAB = re.compile(r"^ *\t")
+_PLAIN_TAGS_KEPT = 50_000
+
+
+class _Composer(_Loader):  # type: ignore[misc]
+    """The safe loader's composer with a memo for plain scalars' implicit tags.
+
+    Resolving a tag tries the core schema's patterns on every plain scalar; plan files repeat the
+    same words, numbers and dates thousands of times, so each distinct text is resolved once.
+    """
+
+    _plain_tags: dict[str, str] = {}  # noqa: RUF012 - one memo shared by every composer
+
+    def resolve(self, kind: type[yaml.Node], value: str, implicit: tuple[bool, bool]) -> str:
+        if kind is yaml.ScalarNode and implicit[0]:
+            tag = self._plain_tags.get(value)
+            if tag is None:
+                tag = super().resolve(kind, value, implicit)
+                if len(self._plain_tags) < _PLAIN_TAGS_KEPT:
+                    self._plain_tags[value] = tag
+            return tag
+        return str(super().resolve(kind, value, implicit))
 
 
 class WrittenInt(int):
@@ -60,14 +82,26 @@ class WrittenFloat(float):
 
 @dataclass
 class Document:
-    """A parsed YAML file: its values, its node tree (for positions) and its text lines."""
+    """A parsed YAML file: its values and its text, for positions and inline comments.
+
+    The node tree that gives positions is not kept: it costs many times the file's size, and only
+    a problem needs it, so it is composed again from the text on first use.
+    """
 
     path: Path
     data: Any
-    root: yaml.Node | None
-    lines: list[str] = field(default_factory=list)
+    """The plain values; dropped (None) once a model holds them."""
+    text: str = ""
     reported: set[Loc] = field(default_factory=set)
     """Locations that already have a problem, so validation does not report them twice."""
+
+    @cached_property
+    def lines(self) -> list[str]:
+        return self.text.splitlines()
+
+    @cached_property
+    def root(self) -> yaml.Node | None:
+        return yaml.compose(self.text, Loader=_Composer) if self.text else None  # it composed before: it will again
 
     def position(self, loc: Loc, *, key: bool = False) -> tuple[int, int]:
         """(line, column) of the value at `loc`, or of its key when `key` is true.
@@ -146,8 +180,7 @@ def read_yaml(path: Path, content: Callable[[], bytes] | None = None) -> tuple[D
         data = builder.build(root, (), 0)
     except _TooLargeError as exc:
         return None, [*builder.problems, exc.problem]
-    doc = Document(path, data, root, lines, builder.reported)
-    return doc, builder.problems
+    return Document(path, data, text, builder.reported), builder.problems
 
 
 def _decode(path: Path, raw: bytes) -> tuple[str | None, list[Problem]]:

@@ -1,0 +1,126 @@
+"""The plan revision after revision, from git blobs, at the cost of what each revision changed.
+
+A history replays thousands of commits that each touch one file or two. Assembling every
+revision's plan from all of its files would make a plan of a thousand teams cost a thousand
+files per commit; instead the replay keeps each file's parsed model and running totals, and a
+commit updates only the files it names. Files a commit does not touch stay the very same
+objects, which is what lets the semantic diff skip them by identity.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from northstar.history.gitlog import FileChange
+from northstar.load.plan import REQUIRED, file_kind, parse_file
+from northstar.model import Model, Plan, Settings, TeamPeriod
+
+
+@dataclass(frozen=True)
+class _File:
+    rel: str
+    kind: str
+    """A single file's kind, "execution" or "unknown"."""
+    path: Path
+    blob: str
+    model: Model | None
+    errors: int
+
+
+class Replay:
+    """The plan at one revision, moved forward commit by commit with `apply`."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.files: dict[str, _File] = {}
+        """Plan-relative path -> the file as of the last revision applied."""
+        self._errors = 0
+        self._singles: dict[str, set[str]] = {}
+        self._invalid_execution = 0
+        self._execution: list[tuple[Path, TeamPeriod]] | None = []
+        """Valid team files in path order; None when a file came or went (sorted again on demand)."""
+        self._at: dict[str, int] = {}
+        """Plan-relative path -> its index in `_execution`."""
+
+    @property
+    def snapshot(self) -> dict[str, str]:
+        """Plan-relative path -> blob id, for every file of the current revision."""
+        return {rel: f.blob for rel, f in self.files.items()}
+
+    def apply(self, changes: Iterable[FileChange], read: Callable[[str], bytes]) -> tuple[Plan, int]:
+        """Move to the next revision; returns its plan and its number of errors.
+
+        The plan is whole (`complete`) only when every required file is there and valid.
+        """
+        for change in changes:
+            before = self.files.get(change.path)
+            self._drop(change.path)
+            if change.blob is not None:
+                self._add(change.path, change.blob, read)
+            after = self.files.get(change.path)
+            if self._execution is not None and _valid_work(before) and _valid_work(after):
+                assert after is not None and isinstance(after.model, TeamPeriod)  # noqa: S101 - just checked
+                self._execution[self._at[change.path]] = (after.path, after.model)  # edited in place
+            elif _valid_work(before) or _valid_work(after):
+                self._execution = None
+        missing = [k for k in REQUIRED if k not in self._singles]
+        doubled = sum(len(paths) - 1 for paths in self._singles.values())
+        errors = self._errors + len(missing) + doubled
+        parts: dict[str, Any] = {kind: self.files[min(paths)].model for kind, paths in self._singles.items()}
+        complete = not missing and all(parts.get(k) is not None for k in REQUIRED) and not self._invalid_execution
+        if self._execution is None:
+            valid = [f for _, f in sorted(self.files.items()) if _valid_work(f)]
+            self._execution = [(f.path, f.model) for f in valid if isinstance(f.model, TeamPeriod)]
+            self._at = {f.rel: i for i, f in enumerate(valid)}
+        settings = parts.get("northstar")
+        plan = Plan.model_construct(  # every part is an already-validated model: no second validation
+            root=self.root,
+            strategy=parts.get("strategy"),
+            company=parts.get("company"),
+            people=parts.get("people"),
+            teams=parts.get("teams"),
+            execution=tuple(self._execution),
+            settings=settings if isinstance(settings, Settings) else Settings(),
+            complete=complete,
+        )
+        return plan, errors
+
+    def _add(self, rel_text: str, blob: str, read: Callable[[str], bytes]) -> None:
+        rel = PurePosixPath(rel_text)
+        kind = file_kind(rel)
+        if kind is None:
+            return
+        path = self.root.joinpath(*rel.parts)
+        model: Model | None = None
+        errors = 0
+        if kind != "unknown":  # an unknown file is only a warning, and its content never matters
+            _, problems, model = parse_file(path, kind, lambda: read(blob))
+            errors = sum(1 for p in problems if p.severity == "error")
+        self.files[rel_text] = entry = _File(rel_text, kind, path, blob, model, errors)
+        self._count(entry, 1)
+
+    def _drop(self, rel_text: str) -> None:
+        entry = self.files.pop(rel_text, None)
+        if entry is not None:
+            self._count(entry, -1)
+
+    def _count(self, entry: _File, sign: int) -> None:
+        rel = entry.rel
+        self._errors += sign * entry.errors
+        if entry.kind == "execution":
+            self._invalid_execution += sign * (not isinstance(entry.model, TeamPeriod))
+        elif entry.kind != "unknown":
+            paths = self._singles.setdefault(entry.kind, set())
+            if sign > 0:
+                paths.add(rel)
+            else:
+                paths.discard(rel)
+                if not paths:
+                    del self._singles[entry.kind]
+
+
+def _valid_work(entry: _File | None) -> bool:
+    return entry is not None and isinstance(entry.model, TeamPeriod)
