@@ -14,7 +14,7 @@ import yaml
 from northstar.export import EXPORT_SCHEMA
 
 from tests.conftest import ROOT
-from tests.site_helpers import article, broken_links, copy_project, git, mkdocs
+from tests.site_helpers import article, broken_links, copy_project, git, mkdocs, page
 
 BIN = Path(sys.executable).parent
 WORKFLOW = ROOT / ".github" / "workflows" / "plan.yml"
@@ -117,10 +117,12 @@ def test_init_scaffolds_a_site_that_builds_strictly(tmp_path: Path) -> None:
 
 def test_render_for_other_generators_builds_without_the_plugin(tmp_path: Path) -> None:
     project = copy_project(tmp_path)
-    done = northstar("render", "--out", "rendered", cwd=project)
+    done = northstar("render", "--out", "rendered", "--nav", "nav.yml", cwd=project)
     assert done.returncode == 0, done.stderr
     out = project / "rendered"
-    for page in [
+    nav = yaml.safe_load((project / "nav.yml").read_text(encoding="utf-8"))
+    assert [next(iter(entry)) for entry in nav[0]["Plan"]][:3] == ["Strategy", "One-page plan", "Teams"]
+    for rendered in [
         "strategy.md",
         "one-page-plan.md",
         "teams/index.md",
@@ -131,19 +133,21 @@ def test_render_for_other_generators_builds_without_the_plugin(tmp_path: Path) -
         "archive/index.md",
         "archive/2026-q3/teams/sales.md",
     ]:
-        assert (out / page).is_file(), page
+        assert (out / rendered).is_file(), rendered
     assert (out / "assets" / "northstar" / "northstar.css").is_file()
     # a plain MkDocs site (no Northstar plugin) publishes the rendered pages
     (project / "plain.yml").write_text(
         "site_name: Plain\ndocs_dir: rendered\nsite_dir: plain-site\ntheme:\n  name: material\n"
         "plugins:\n  - search\nextra_css:\n  - assets/northstar/northstar.css\n"
-        "validation:\n  omitted_files: ignore\n",
+        "validation:\n  omitted_files: ignore\n" + yaml.safe_dump({"nav": ["index.md", *nav]}),
         encoding="utf-8",
     )
     (out / "index.md").write_text("# Plan\n", encoding="utf-8")
     build = mkdocs("build", "--strict", "-f", "plain.yml", cwd=project)
     assert build.returncode == 0, build.stderr
     assert broken_links(project / "plain-site") == []
+    sidebar = page(project / "plain-site", "strategy/").select_one("nav.md-nav--primary")
+    assert "../teams/sales/" in [a["href"] for a in sidebar.select("a[href]")]  # the plugin's navigation
     row = article(project / "plain-site", "teams/sales-alberta/").find("tr", id="ab-new-accounts")
     assert row.find_all("td")[3].get_text(" ", strip=True) == "68% At risk"
 
@@ -178,8 +182,9 @@ def test_site_publishes_plan_json_equal_to_the_cli_export(tmp_path: Path) -> Non
     published = (project / "site" / "plan.json").read_text(encoding="utf-8")
     exported = northstar("export", "plan", cwd=project)
     assert exported.returncode == 0, exported.stderr
-    assert published == exported.stdout
     data = json.loads(published)
+    assert data == json.loads(exported.stdout)  # the same plan: compact on the site, indented for people
+    assert published.count("\n") == 1 and exported.stdout.count("\n") > 1000
     assert (data["format"], data["format_version"], data["period"]) == ("northstar-plan", 1, "2026-q4")
     jsonschema.validate(data, EXPORT_SCHEMA)
     csv_out = northstar("export", "plan", "--format", "csv", "--out", "plan.csv", cwd=project)

@@ -43,6 +43,7 @@ class Settings:
     bands: tuple[Band, ...] | None = None
     churn_threshold: int = 1
     churn_window_months: int = 12
+    nav_limit: int = 50
     template_dirs: tuple[Path, ...] = ()
 
 
@@ -92,10 +93,11 @@ class Builder:
             bands=settings.bands,
             churn_threshold=settings.churn_threshold,
             churn_window_months=settings.churn_window_months,
+            nav_limit=settings.nav_limit,
             progress=self.progress,
         )
         site = build_site(report, options, Renderer(settings.template_dirs), history)
-        exported = export_json(report, version=label, period=settings.period, bands=settings.bands)
+        exported = export_json(report, version=label, period=settings.period, bands=settings.bands, compact=True)
         export_path = "/".join(p for p in (settings.path.strip("/"), "plan.json") if p)
         return Built(report, site, history, state, (export_path, exported))
 
