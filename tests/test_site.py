@@ -300,3 +300,18 @@ def test_score_bands_option_replaces_the_plans_bands(tmp_path: Path) -> None:
     done = mkdocs("build", cwd=project)
     assert done.returncode == 1
     assert "score_bands" in done.stderr and "the lowest band must start at 0" in done.stderr
+
+
+def test_large_sections_list_only_their_index_in_the_navigation(tmp_path: Path) -> None:
+    project = copy_project(tmp_path)
+    _configure(project, nav_limit=8)  # 9 teams, 29 people
+    done = mkdocs("build", "--strict", cwd=project)
+    assert done.returncode == 0, done.stderr
+    nav = page(project / "site", "strategy/").select_one("nav.md-nav--primary")
+    hrefs = [a["href"] for a in nav.select("a[href]")]
+    assert "../teams/" in hrefs and "../people/" in hrefs
+    assert not [h for h in hrefs if h.startswith(("../teams/", "../people/")) and h.count("/") > 2]
+    assert (project / "site" / "teams" / "sales" / "index.html").exists()  # built, not in the sidebar
+    teams_index = article(project / "site", "teams/")
+    assert "sales/" in [a["href"] for a in teams_index.select("a[href]")]
+    assert broken_links(project / "site") == []

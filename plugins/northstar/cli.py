@@ -10,6 +10,8 @@ from datetime import date
 from importlib.metadata import version
 from pathlib import Path
 
+import yaml
+
 from northstar.build import STYLESHEET, STYLESHEET_PATH, Builder, Settings, terminal_progress
 from northstar.check import Report, UsageError, check_plan, judged_as_of
 from northstar.export import export_csv, export_json
@@ -19,6 +21,7 @@ from northstar.history.diff import diff_plans
 from northstar.history.revisions import default_base, plan_at
 from northstar.load import load_plan
 from northstar.pages.render import Renderer
+from northstar.pages.site import nav_config
 from northstar.pdf import PdfError, print_one_page
 from northstar.problems import CODES, Problem
 from northstar.scaffold import scaffold
@@ -76,6 +79,7 @@ def get_parser() -> argparse.ArgumentParser:
     render.add_argument("--no-directory-urls", action="store_true", help="link to page.html, not page/")
     render.add_argument("--as-of", type=_date, help="judge dates as of this day (default: the last commit)")
     render.add_argument("--period", help="the quarter to show (default: the one containing --as-of)")
+    render.add_argument("--nav", type=Path, help="also write the pages' navigation section to this YAML file")
 
     pdf = sub.add_parser("pdf", help="print the built one-page plan to a landscape PDF (needs Chromium)")
     pdf.add_argument("--site", type=Path, default=Path("site"), help="the built site (default: site)")
@@ -104,7 +108,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = Settings(
             path=args.path, directory_urls=not args.no_directory_urls, as_of=args.as_of, period=args.period
         )
-        return cmd_render(args.plan_dir, args.out, settings)
+        return cmd_render(args.plan_dir, args.out, settings, nav=args.nav)
     return cmd_schema(args.kind, args.out)
 
 
@@ -276,8 +280,8 @@ MANIFEST = ".northstar-render"
 """Lists what the last `northstar render` wrote, so it only ever replaces or removes its own files."""
 
 
-def cmd_render(plan_dir: Path, out: Path, settings: Settings) -> int:
-    """Write every generated page (and the stylesheet) as files under `out`."""
+def cmd_render(plan_dir: Path, out: Path, settings: Settings, *, nav: Path | None = None) -> int:
+    """Write every generated page (and the stylesheet) as files under `out`; with `nav`, the navigation too."""
     try:
         built = Builder(plan_dir, terminal_progress()).build(settings)
     except UsageError as exc:
@@ -314,6 +318,9 @@ def cmd_render(plan_dir: Path, out: Path, settings: Settings) -> int:
         if not target.exists() or target.read_bytes() != content:
             target.write_bytes(content)
     manifest.write_text("".join(f"{rel}\n" for rel in sorted(files)), encoding="utf-8")
+    if nav is not None:
+        section = yaml.safe_dump([nav_config(built.site.nav)], sort_keys=False, allow_unicode=True)
+        nav.write_text(section, encoding="utf-8")
     print(f"{out.as_posix()}: {_count(len(built.site.pages), 'page')}, the stylesheet and plan.json")
     return 0
 

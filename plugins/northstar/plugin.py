@@ -49,6 +49,8 @@ class NorthstarConfig(Config):
     churn_threshold = c.Type(int, default=1)
     """The change log warns when strategy changed more often than this in `churn_window_months`."""
     churn_window_months = c.Type(int, default=12)
+    nav_limit = c.Type(int, default=50)
+    """A Teams or People section with more pages than this lists only its index in the navigation."""
 
 
 class NorthstarPlugin(BasePlugin[NorthstarConfig]):
@@ -96,6 +98,7 @@ class NorthstarPlugin(BasePlugin[NorthstarConfig]):
             bands=_bands(self.config.score_bands),
             churn_threshold=self.config.churn_threshold,
             churn_window_months=self.config.churn_window_months,
+            nav_limit=self.config.nav_limit,
             template_dirs=(Path(custom_dir),) if custom_dir else (),
         )
         try:

@@ -77,6 +77,9 @@ class SiteOptions:
     churn_threshold: int = 1
     """The change log warns when strategy changed more often than this within `churn_window_months`."""
     churn_window_months: int = 12
+    nav_limit: int = 50
+    """A Teams or People section with more pages than this lists only its index in the navigation: every
+    page of a thousand teams in every page's sidebar is unreadable, and makes each page megabytes."""
     fold_after: int = 12
     """Change-log entries show this many execution changes before folding the rest."""
     archived: Archived | None = None
@@ -197,7 +200,7 @@ class _Builder:
             members = [m for m in (self.views.person(i) for i in team.team.members) if m is not None]
             self.page(path, team.team.name, "team.md.jinja", team=team, members=members)
             children.append(NavItem(team.team.name, path))
-        self.nav.append(NavItem(self.labels["teams"], None, tuple(children)))
+        self.nav.append(self._section(self.labels["teams"], children))
 
     def alignment(self, *_: object) -> None:
         path, labels = self.urls.path("alignment"), self.labels
@@ -213,7 +216,13 @@ class _Builder:
             path = self.urls.path("people", person.person.id)
             self.page(path, person.person.name, "person.md.jinja", person=person)
             children.append(NavItem(person.person.name, path))
-        self.nav.append(NavItem(self.labels["people"], None, tuple(children)))
+        self.nav.append(self._section(self.labels["people"], children))
+
+    def _section(self, title: str, children: list[NavItem]) -> NavItem:
+        """A navigation section, or only its index page (children[0]) when it has too many pages."""
+        if len(children) - 1 > self.options.nav_limit:
+            return NavItem(title, children[0].path)
+        return NavItem(title, None, tuple(children))
 
     def changes(self, history: History | Unavailable | None, _: object) -> None:
         if history is None:
