@@ -175,7 +175,7 @@ def read_yaml(path: Path, content: Callable[[], bytes] | None = None) -> tuple[D
         return None, [problem("NS105", path, (1, 1), "the YAML is nested too deeply to read")]
     if root is None:
         return None, [problem("NS102", path, (1, 1), "the file is empty; see the format reference")]
-    builder = _Builder(path)
+    builder = _Builder(path, may_alias="&" in text or "*" in text)
     try:
         data = builder.build(root, (), 0)
     except _TooLargeError as exc:
@@ -221,12 +221,14 @@ class _TooLargeError(Exception):
 class _Builder:
     """Turns composed nodes into plain values, with budgets against hostile input."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, may_alias: bool = True) -> None:
         self.path = path
         self.problems: list[Problem] = []
         self.reported: set[Loc] = set()
         self.nodes = 0
         self.alias_nodes = 0
+        self.may_alias = may_alias
+        """False when the text has no `&` or `*`: then no node can appear twice, and none is tracked."""
         self.seen: set[int] = set()
 
     def _fail(self, code: str, node: yaml.Node, message: str) -> _TooLargeError:
@@ -239,10 +241,11 @@ class _Builder:
             raise self._fail("NS105", node, f"more than {MAX_NODES:,} values; split the file")
         if depth > MAX_DEPTH:
             raise self._fail("NS105", node, f"nested more than {MAX_DEPTH} levels deep")
-        key = id(node)
-        if key in self.seen:  # the same node again: an alias
-            aliased = True
-        self.seen.add(key)
+        if self.may_alias:
+            key = id(node)
+            if key in self.seen:  # the same node again: an alias
+                aliased = True
+            self.seen.add(key)
         if aliased:
             self.alias_nodes += 1
             if self.alias_nodes > MAX_ALIAS_NODES:
