@@ -6,6 +6,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from northstar.build import Builder, Settings
 from northstar.history.changes import Change
 from northstar.history.timeline import History, Unavailable, summarize, update
 
@@ -210,3 +211,22 @@ def test_no_process_per_commit(repo: PlanRepo, monkeypatch: pytest.MonkeyPatch) 
     assert len(history.revisions) == 21
     assert len(calls) == 3, [c[1] for c in calls]  # rev-parse, log, cat-file --batch
     assert Path(calls[1][0]).name == "git" and calls[1][1] == "log"
+
+
+def test_history_reuses_the_working_trees_parses(repo: PlanRepo) -> None:
+    """A build parses each file of the working tree once: the history's HEAD is those very models."""
+    repo.edit("execution/2026-q4/sales.yml", "target: 40", "target: 50")
+    repo.commit("Raise", "2026-10-20")
+    built = Builder(repo.plan).build(Settings())
+    assert isinstance(built.history, History) and built.history.last_valid is not None
+    head, tree = built.history.last_valid, built.report.plan
+    assert head.strategy is tree.strategy and head.teams is tree.teams
+    pairs = list(zip(head.execution, tree.execution, strict=True))
+    assert pairs and all(a is b for (_, a), (_, b) in pairs)
+    repo.edit("execution/2026-q4/sales.yml", "target: 50", "target: 70")  # uncommitted: HEAD differs
+    again = Builder(repo.plan).build(Settings())
+    assert isinstance(again.history, History) and again.history.last_valid is not None
+    (committed,) = [w for p, w in again.history.last_valid.execution if p.name == "sales.yml"]
+    (edited,) = [w for p, w in again.report.plan.execution if p.name == "sales.yml"]
+    targets = [[kr.target for o in w.objectives for kr in o.key_results] for w in (committed, edited)]
+    assert 50 in targets[0] and 70 not in targets[0] and 70 in targets[1]  # HEAD's content, not the tree's

@@ -82,7 +82,7 @@ class Builder:
         history = None
         if {"changes", "archive"} & set(settings.pages):
             previous = self.history if isinstance(self.history, History) else None
-            history = self.history = update(self.root, previous, progress=self.progress)
+            history = self.history = update(self.root, previous, progress=self.progress, known=self.cache.parsed_blob)
         label = (state.commit or "unversioned") + (f" ({state.date})" if state.date else "")
         options = SiteOptions(
             urls=Urls(settings.path.strip("/"), settings.directory_urls),

@@ -15,7 +15,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from northstar.history.gitlog import FileChange
-from northstar.load.plan import REQUIRED, file_kind, parse_file
+from northstar.load.plan import REQUIRED, Parsed, file_kind, parse_file
 from northstar.model import Model, Plan, Settings, TeamPeriod
 
 
@@ -33,8 +33,10 @@ class _File:
 class Replay:
     """The plan at one revision, moved forward commit by commit with `apply`."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, known: Callable[[str, str], Parsed | None] | None = None) -> None:
         self.root = root
+        self.known = known
+        """Finds a file already parsed elsewhere by (kind, blob id): the working tree's, mostly."""
         self.files: dict[str, _File] = {}
         """Plan-relative path -> the file as of the last revision applied."""
         self._errors = 0
@@ -97,7 +99,8 @@ class Replay:
         model: Model | None = None
         errors = 0
         if kind != "unknown":  # an unknown file is only a warning, and its content never matters
-            _, problems, model = parse_file(path, kind, lambda: read(blob))
+            parsed = self.known(kind, blob) if self.known is not None else None
+            _, problems, model = parsed or parse_file(path, kind, lambda: read(blob))
             errors = sum(1 for p in problems if p.severity == "error")
         self.files[rel_text] = entry = _File(rel_text, kind, path, blob, model, errors)
         self._count(entry, 1)

@@ -14,6 +14,7 @@ from northstar.history.changes import Change, classify
 from northstar.history.diff import diff_plans
 from northstar.history.gitlog import Commit, is_ancestor, read_blobs, read_log, repo_state
 from northstar.history.replay import Replay
+from northstar.load.plan import Parsed
 from northstar.model import Plan
 
 Kind = Literal["strategy", "execution", "both", "none", "invalid"]
@@ -65,12 +66,17 @@ class Unavailable:
 
 @collector.paused()
 def update(
-    plan_dir: Path, previous: History | None = None, *, progress: Callable[[str, int, int], None] | None = None
+    plan_dir: Path,
+    previous: History | None = None,
+    *,
+    progress: Callable[[str, int, int], None] | None = None,
+    known: Callable[[str, str], Parsed | None] | None = None,
 ) -> History | Unavailable:
     """The history up to HEAD, reusing `previous` when HEAD only moved forward.
 
     Rewritten history (a force-push, a rebase) is read again from scratch. `progress` hears
-    ("reading history", done, total) now and then on long histories.
+    ("reading history", done, total) now and then on long histories. `known` finds files that are
+    already parsed by (kind, blob id), such as the working tree's (`FileCache.parsed_blob`).
     """
     state = repo_state(plan_dir)
     if state is None:
@@ -94,7 +100,7 @@ def update(
         )
     else:
         history = History(state.head, state.shallow)
-    replay = history.replay = history.replay or Replay(plan_dir)
+    replay = history.replay = history.replay or Replay(plan_dir, known)
     total, step = len(entries), max(50, len(entries) // 20)
     for done, (commit, changes) in enumerate(entries, 1):
         if progress is not None and total > step and (done % step == 0 or done == total):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import hashlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -50,23 +51,38 @@ Parsed = tuple[Document | None, list[Problem], Model | None]
 class FileCache:
     """Parsed files kept between loads (e.g. across `mkdocs serve` rebuilds), keyed by file identity.
 
-    A file is parsed again only when its size, modification time or inode changes.
+    A file is parsed again only when its size, modification time or inode changes. Each file is
+    also known by its git blob id, so reading the history can reuse what checking the plan parsed.
     """
 
     def __init__(self) -> None:
-        self._entries: dict[tuple[Path, str], tuple[tuple[int, int, int], Parsed]] = {}
+        self._entries: dict[tuple[Path, str], tuple[tuple[int, int, int], Parsed, str]] = {}
+        self._by_blob: dict[tuple[str, str], Parsed] | None = None
 
     def get(self, path: Path, kind: str) -> Parsed | None:
         entry = self._entries.get((path, kind))
         return entry[1] if entry is not None and entry[0] == _identity(path) else None
 
-    def put(self, path: Path, kind: str, parsed: Parsed) -> None:
+    def put(self, path: Path, kind: str, parsed: Parsed, blob: str) -> None:
         identity = _identity(path)
         if identity != (0, 0, 0):
-            self._entries[(path, kind)] = (identity, parsed)
+            self._entries[(path, kind)] = (identity, parsed, blob)
+            self._by_blob = None
 
     def forget_missing(self, present: set[Path]) -> None:
         self._entries = {k: v for k, v in self._entries.items() if k[0] in present}
+        self._by_blob = None
+
+    def parsed_blob(self, kind: str, blob: str) -> Parsed | None:
+        """The parse of a file with this content (git blob id), if one is kept."""
+        if self._by_blob is None:
+            self._by_blob = {(k[1], v[2]): v[1] for k, v in self._entries.items()}
+        return self._by_blob.get((kind, blob))
+
+
+def blob_id(content: bytes) -> str:
+    """The id git gives a file with this content (`git hash-object`)."""
+    return hashlib.sha1(b"blob %d\0" % len(content) + content, usedforsecurity=False).hexdigest()
 
 
 def _identity(path: Path) -> tuple[int, int, int]:
@@ -157,9 +173,15 @@ def load_plan(root: Path, cache: FileCache | None = None) -> Loaded:
     def parse(path: Path, kind: str) -> Parsed:
         parsed = cache.get(path, kind) if cache is not None else None
         if parsed is None:
-            parsed = parse_file(path, kind, path.read_bytes)
-            if cache is not None:
-                cache.put(path, kind, parsed)
+            read: list[bytes] = []
+
+            def content() -> bytes:
+                read.append(path.read_bytes())
+                return read[0]
+
+            parsed = parse_file(path, kind, content)
+            if cache is not None and read:
+                cache.put(path, kind, parsed, blob_id(read[0]))
         return parsed
 
     loaded = _assemble(root, singles, execution_paths, problems, parse)
