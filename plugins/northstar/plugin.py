@@ -141,6 +141,10 @@ class NorthstarPlugin(BasePlugin[NorthstarConfig]):
             files.append(File.generated(config, built.export[0], content=built.export[1]))
         if site is not None:
             self._add_nav(files, config, site.nav, {p.path for p in pages})
+        if self.command != "serve":
+            # MkDocs holds every page from here on; a one-off build needs nothing of ours any more
+            # (the parsed plan, its views, the history), so free it before the pages are rendered.
+            self.built = self.builder = None
         return files
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
