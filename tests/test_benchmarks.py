@@ -60,3 +60,30 @@ def test_generated_plans_are_valid_deterministic_and_committed(tmp_path: Path) -
         ["git", "rev-list", "--count", "HEAD"], cwd=tmp_path / "h", capture_output=True, text=True, check=True
     )
     assert log.stdout.strip() == "30"
+
+
+def test_site_benchmark_smoke(tmp_path: Path) -> None:
+    """benchmarks/run.py end to end at size S: builds, plugin, history, serve and memory are all measured."""
+    results = tmp_path / "results.md"
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "benchmarks" / "run.py"),
+            *("--sizes", "S", "--repeat", "1", "--commits", "30", "--serve", "S", "--write", str(results)),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    rows = [line.split("|")[1:-1] for line in done.stdout.splitlines() if line.startswith("| S |")]
+    assert len(rows) == 1
+    cells = [cell.strip() for cell in rows[0]]
+    assert cells[1] == "153" and int(cells[2]) > 30  # key results, pages
+    assert all(float(cells[i]) > 0 for i in (3, 4, 6, 7, 8))  # every time was measured
+    lines = done.stdout.splitlines()
+    targets = [line for line in lines if line.startswith("| ") and line.endswith(("met |", "MISSED |"))]
+    assert [t.split("|")[1].strip().split(" ")[0] for t in targets] == ["build", "history", "warm", "serve", "peak"]
+    assert results.read_text(encoding="utf-8").startswith("# Benchmark results\n")
+    assert "Machine: " in results.read_text(encoding="utf-8")

@@ -1,0 +1,337 @@
+"""Northstar against MkDocs' own floor, side by side in one run, at plan sizes S, M and L.
+
+For each size, `generate.py` makes a plan with a git history, and a project that builds it with
+the plugin; the floor is the very same pages, written out by `northstar render --nav`, built by
+plain MkDocs with the same theme and navigation. Each figure is the median of --repeat runs.
+
+1. build: `mkdocs build` with Northstar vs the floor (target at L: <= 1.15x);
+2. plugin: load + validate + generate pages in-process, without the history, and the exponent
+   of its growth with the number of key results (target: <= 1, linear or better);
+3. history: the change log vs raw `git log --raw` + `git cat-file --batch` over the same commits
+   (target <= 2.0x); warm (HEAD unchanged, a serve rebuild) vs cold (target <= 5%);
+4. serve: at M, from saving one team file to reload-ready under a real `mkdocs serve`, vs the
+   floor's serve after the same edit of the rendered page (target <= 1.2x);
+5. memory: peak RSS of the build at L vs the floor (target <= 1.3x).
+
+Usage: python benchmarks/run.py [--sizes S,M,L] [--repeat 3] [--commits 2000] [--write benchmarks/results.md]
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import platform
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib.metadata import version
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent / "plugins"))
+
+import generate  # noqa: E402
+import yaml  # noqa: E402
+from northstar.build import Builder, Settings  # noqa: E402
+from northstar.git import run_git  # noqa: E402
+from northstar.history.gitlog import log_args, parse_log, read_blobs  # noqa: E402
+from northstar.history.timeline import History, update  # noqa: E402
+from northstar.pages import PAGES  # noqa: E402
+
+BIN = Path(sys.executable).parent
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "CI": "1"}
+CONFIG = "site_name: Bench\ntheme:\n  name: material\nplugins:\n  - search\n"
+TARGETS = {"build": 1.15, "exponent": 1.0, "history": 2.0, "warm": 0.05, "serve": 1.2, "memory": 1.3}
+
+
+@dataclass
+class Result:
+    size: str
+    key_results: int = 0
+    pages: int = 0
+    build: float = 0.0
+    floor: float = 0.0
+    plugin: float = 0.0
+    git: float = 0.0
+    cold: float = 0.0
+    warm: float = 0.0
+    rss: int = 0
+    floor_rss: int = 0
+    serve: float = 0.0
+    serve_floor: float = 0.0
+    notes: list[str] = field(default_factory=list)
+
+
+def median(action: Callable[[], float], repeat: int) -> float:
+    return statistics.median(action() for _ in range(repeat))
+
+
+def timed(action: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    action()
+    return time.perf_counter() - start
+
+
+def run_measured(args: list[str], cwd: Path) -> tuple[float, int]:
+    """Wall time and peak RSS (bytes) of one child process; fails loudly if it fails."""
+    start = time.perf_counter()
+    child = subprocess.Popen(args, cwd=cwd, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    errors = child.stderr.read() if child.stderr is not None else b""
+    _, status, usage = os.wait4(child.pid, 0)
+    child.returncode = os.waitstatus_to_exitcode(status)
+    elapsed = time.perf_counter() - start
+    if child.returncode != 0:
+        raise SystemExit(f"{' '.join(args)} failed in {cwd}:\n{errors.decode(errors='replace')}")
+    return elapsed, usage.ru_maxrss * 1024
+
+
+def make_projects(base: Path, size: str, commits: int, seed: int) -> tuple[Path, Path, int]:
+    """(project with the plugin, floor project, key results) for one size."""
+    project, floor = base / size / "project", base / size / "floor"
+    files = generate.plan_files(size, seed)
+    generate.commit_history(project, files, commits, seed)
+    (project / "docs").mkdir()
+    (project / "docs" / "index.md").write_text("# Bench\n", encoding="utf-8")
+    (project / "mkdocs.yml").write_text(CONFIG + "  - northstar\n", encoding="utf-8")
+    rendered = subprocess.run(
+        [str(BIN / "northstar"), "render", "plan", "--out", str(floor / "docs"), "--nav", str(floor / "nav.yml")],
+        cwd=project,
+        env=ENV,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if rendered.returncode != 0:
+        raise SystemExit(f"northstar render failed:\n{rendered.stderr}")
+    (floor / "docs" / "index.md").write_text("# Bench\n", encoding="utf-8")
+    nav = yaml.safe_load((floor / "nav.yml").read_text(encoding="utf-8"))
+    extra = {"extra_css": ["assets/northstar/northstar.css"], "nav": ["index.md", *nav]}
+    (floor / "mkdocs.yml").write_text(CONFIG + yaml.safe_dump(extra, sort_keys=False), encoding="utf-8")
+    key_results = files_key_results(files)
+    return project, floor, key_results
+
+
+def files_key_results(files: dict[str, str]) -> int:
+    return sum(text.count("\n  - id: ") for rel, text in files.items() if rel.startswith("execution/"))
+
+
+def measure_build(result: Result, project: Path, floor: Path, repeat: int) -> None:
+    build = [str(BIN / "mkdocs"), "build", "-q", "-d"]
+    runs = [run_measured([*build, str(project.parent / "site")], project) for _ in range(repeat)]
+    floors = [run_measured([*build, str(floor.parent / "floor-site")], floor) for _ in range(repeat)]
+    result.build = statistics.median(t for t, _ in runs)
+    result.floor = statistics.median(t for t, _ in floors)
+    result.rss = max(m for _, m in runs)
+    result.floor_rss = max(m for _, m in floors)
+    result.pages = sum(1 for _ in (project.parent / "site").rglob("*.html"))
+
+
+def measure_plugin(result: Result, project: Path, repeat: int) -> None:
+    settings = Settings(pages=tuple(p for p in PAGES if p not in ("changes", "archive")))
+    result.plugin = median(lambda: timed(lambda: Builder(project / "plan").build(settings)), repeat)
+
+
+def raw_git(plan: Path) -> None:
+    entries = parse_log(run_git(*log_args(), cwd=plan))
+    read_blobs(plan, {c.blob for _, changes in entries for c in changes if c.blob})
+
+
+def measure_history(result: Result, project: Path, repeat: int) -> None:
+    plan = project / "plan"
+    result.git = median(lambda: timed(lambda: raw_git(plan)), repeat)
+    result.cold = median(lambda: timed(lambda: update(plan)), repeat)
+    history = update(plan)
+    if not isinstance(history, History):
+        raise SystemExit(f"no history: {history.reason}")
+    result.warm = median(lambda: timed(lambda: update(plan, history)), repeat)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _epoch(base: str, known: int, timeout: float) -> int:
+    """The served build's epoch: at once when it is newer than `known`, else when a rebuild finishes."""
+    with urllib.request.urlopen(f"{base}livereload/{known}/0", timeout=timeout) as response:  # noqa: S310
+        return int(response.read())
+
+
+def serve_rebuilds(project: Path, edit: Path, old: str, repeat: int) -> float:
+    """Median seconds from saving `edit` (replacing `old`) to `mkdocs serve` being ready to reload."""
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}/"
+    server = subprocess.Popen(
+        [str(BIN / "mkdocs"), "serve", "--dev-addr", f"127.0.0.1:{port}"],
+        cwd=project,
+        env=ENV,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 600
+        epoch = 0
+        while not epoch:
+            if time.monotonic() > deadline or server.poll() is not None:
+                raise SystemExit(f"mkdocs serve did not start in {project}")
+            try:
+                epoch = _epoch(base, 0, 5)
+            except OSError:
+                time.sleep(0.2)
+        text = edit.read_text(encoding="utf-8")
+        times = []
+        for n in range(repeat + 1):  # the first edit warms the caches up; it is not counted
+            time.sleep(1.0)  # let the watcher settle, so each save is one change
+            start = time.perf_counter()
+            edit.write_text(text.replace(old, f"{old} (edit {n})", 1), encoding="utf-8")
+            epoch = _epoch(base, epoch, 600)
+            if n:
+                times.append(time.perf_counter() - start)
+        return statistics.median(times)
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+
+
+def measure_serve(result: Result, project: Path, floor: Path, repeat: int) -> None:
+    team = "team-0005"
+    old = "Objective 1 of team 5"
+    result.serve = serve_rebuilds(project, project / "plan" / "execution" / "2026-q4" / f"{team}.yml", old, repeat)
+    result.serve_floor = serve_rebuilds(floor, floor / "docs" / "teams" / f"{team}.md", old, repeat)
+
+
+def exponent(results: list[Result]) -> float | None:
+    """The slope of log(plugin time) against log(key results): 1 is linear."""
+    points = [(math.log(r.key_results), math.log(r.plugin)) for r in results if r.plugin > 0]
+    if len(points) < 2:
+        return None
+    mx = statistics.fmean(x for x, _ in points)
+    my = statistics.fmean(y for _, y in points)
+    return sum((x - mx) * (y - my) for x, y in points) / sum((x - mx) ** 2 for x, _ in points)
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = ""
+    try:
+        kib = int(Path("/proc/meminfo").read_text(encoding="utf-8").split()[1])
+        memory = f", {kib / 1024 / 1024:.0f} GiB RAM"
+    except (OSError, ValueError, IndexError):
+        pass
+    git = subprocess.run(["git", "--version"], capture_output=True, text=True, check=False).stdout.strip()
+    return (
+        f"{platform.system()} {platform.release()}, {cpu}, {os.cpu_count()} cores{memory}; "
+        f"Python {platform.python_version()}, MkDocs {version('mkdocs')}, Material {version('mkdocs-material')}, "
+        f"{git}"
+    )
+
+
+def verdict(value: float | None, target: float) -> str:
+    if value is None:
+        return "-"
+    return "met" if value <= target else "MISSED"
+
+
+def table(results: list[Result], commits: int, repeat: int) -> str:
+    rows = [
+        f"Median of {repeat}; every plan has a history of {commits} commits.",
+        "",
+        "| size | key results | pages | build s | floor s | build / floor | plugin s | history s | raw git s "
+        "| history / git | warm / cold | peak MB | floor MB | peak / floor |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for r in results:
+        rows.append(
+            f"| {r.size} | {r.key_results:,} | {r.pages:,} | {r.build:.2f} | {r.floor:.2f} | {r.build / r.floor:.2f}x "
+            f"| {r.plugin:.2f} | {r.cold:.2f} | {r.git:.3f} | {r.cold / r.git:.1f}x | {r.warm / r.cold:.2%} "
+            f"| {r.rss / 2**20:.0f} | {r.floor_rss / 2**20:.0f} | {r.rss / r.floor_rss:.2f}x |"
+        )
+    largest = results[-1]
+    slope = exponent(results)
+    served = [r for r in results if r.serve]
+    rows += ["", "| target | measured | verdict |", "| --- | --- | --- |"]
+    rows.append(
+        f"| build / floor at {largest.size} <= {TARGETS['build']}x | {largest.build / largest.floor:.2f}x "
+        f"| {verdict(largest.build / largest.floor, TARGETS['build'])} |"
+    )
+    rows.append(
+        f"| plugin cost grows linearly or better (exponent <= {TARGETS['exponent']}) "
+        f"| {'-' if slope is None else f'{slope:.2f}'} | {verdict(slope, TARGETS['exponent'])} |"
+    )
+    rows.append(
+        f"| history / raw git at {largest.size} <= {TARGETS['history']}x | {largest.cold / largest.git:.1f}x "
+        f"| {verdict(largest.cold / largest.git, TARGETS['history'])} |"
+    )
+    rows.append(
+        f"| warm history <= {TARGETS['warm']:.0%} of cold | {largest.warm / largest.cold:.2%} "
+        f"| {verdict(largest.warm / largest.cold, TARGETS['warm'])} |"
+    )
+    for r in served:
+        rows.append(
+            f"| serve rebuild at {r.size} <= {TARGETS['serve']}x of the floor's | {r.serve:.2f} s / "
+            f"{r.serve_floor:.2f} s = {r.serve / r.serve_floor:.2f}x "
+            f"| {verdict(r.serve / r.serve_floor, TARGETS['serve'])} |"
+        )
+    rows.append(
+        f"| peak memory at {largest.size} <= {TARGETS['memory']}x | {largest.rss / largest.floor_rss:.2f}x "
+        f"| {verdict(largest.rss / largest.floor_rss, TARGETS['memory'])} |"
+    )
+    return "\n".join(rows) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="S,M,L", help="comma-separated, from S, M and L")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--commits", type=int, default=2000)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--serve", default="M", help="the size whose serve rebuild is measured ('' for none)")
+    parser.add_argument("--write", type=Path, help="also write the results as Markdown to this file")
+    args = parser.parse_args(argv)
+    sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
+    if not sizes or any(s not in generate.SIZES for s in sizes):
+        parser.error(f"--sizes takes S, M and L, got {args.sizes!r}")
+    results = []
+    with tempfile.TemporaryDirectory(prefix="northstar-bench-") as tmp:
+        for size in sizes:
+            started = time.perf_counter()
+            project, floor, key_results = make_projects(Path(tmp), size, args.commits, args.seed)
+            result = Result(size, key_results)
+            measure_build(result, project, floor, args.repeat)
+            measure_plugin(result, project, args.repeat)
+            measure_history(result, project, args.repeat)
+            if size == args.serve:
+                measure_serve(result, project, floor, args.repeat)
+            results.append(result)
+            print(f"{size}: measured in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+            shutil.rmtree(Path(tmp) / size)
+    report = table(results, args.commits, args.repeat)
+    print(report, end="")
+    if args.write:
+        args.write.write_text(
+            "# Benchmark results\n\nWritten by `python benchmarks/run.py --write benchmarks/results.md`.\n\n"
+            f"Machine: {machine()}.\n\n{report}",
+            encoding="utf-8",
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
