@@ -8,7 +8,8 @@ plain MkDocs with the same theme and navigation. Each figure is the median of --
 2. plugin: load + validate + generate pages in-process, without the history, and the exponent
    of its growth with the number of key results (target: <= 1, linear or better);
 3. history: the change log vs raw `git log --raw` + `git cat-file --batch` over the same commits
-   (target <= 2.0x); warm (HEAD unchanged, a serve rebuild) vs cold (target <= 5%);
+   (target <= 2.0x); warm (HEAD unchanged, a serve rebuild) vs cold (target <= 5%); and, to
+   show what parsing alone costs, libyaml composing the same blobs (no values, no checks);
 4. serve: at M, from saving one team file to reload-ready under a real `mkdocs serve`, vs the
    floor's serve after the same edit of the rendered page (target <= 1.2x);
 5. memory: peak RSS of the build at L vs the floor (target <= 1.3x).
@@ -62,6 +63,8 @@ class Result:
     floor: float = 0.0
     plugin: float = 0.0
     git: float = 0.0
+    compose: float = 0.0
+    """libyaml composing every blob of the history, nothing else: what any reader of the YAML pays."""
     cold: float = 0.0
     warm: float = 0.0
     rss: int = 0
@@ -140,14 +143,21 @@ def measure_plugin(result: Result, project: Path, repeat: int) -> None:
     result.plugin = median(lambda: timed(lambda: Builder(project / "plan").build(settings)), repeat)
 
 
-def raw_git(plan: Path) -> None:
+def raw_git(plan: Path) -> dict[str, bytes]:
     entries = parse_log(run_git(*log_args(), cwd=plan))
-    read_blobs(plan, {c.blob for _, changes in entries for c in changes if c.blob})
+    return read_blobs(plan, {c.blob for _, changes in entries for c in changes if c.blob})
+
+
+def compose_all(blobs: dict[str, bytes]) -> None:
+    for content in blobs.values():
+        yaml.compose(content, Loader=yaml.CSafeLoader)
 
 
 def measure_history(result: Result, project: Path, repeat: int) -> None:
     plan = project / "plan"
     result.git = median(lambda: timed(lambda: raw_git(plan)), repeat)
+    blobs = raw_git(plan)
+    result.compose = median(lambda: timed(lambda: compose_all(blobs)), repeat)
     result.cold = median(lambda: timed(lambda: update(plan)), repeat)
     history = update(plan)
     if not isinstance(history, History):
@@ -254,14 +264,14 @@ def table(results: list[Result], commits: int, repeat: int) -> str:
         f"Median of {repeat}; every plan has a history of {commits} commits.",
         "",
         "| size | key results | pages | build s | floor s | build / floor | plugin s | history s | raw git s "
-        "| history / git | warm / cold | peak MB | floor MB | peak / floor |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| history / git | compose s | warm / cold | peak MB | floor MB | peak / floor |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for r in results:
         rows.append(
             f"| {r.size} | {r.key_results:,} | {r.pages:,} | {r.build:.2f} | {r.floor:.2f} | {r.build / r.floor:.2f}x "
-            f"| {r.plugin:.2f} | {r.cold:.2f} | {r.git:.3f} | {r.cold / r.git:.1f}x | {r.warm / r.cold:.2%} "
-            f"| {r.rss / 2**20:.0f} | {r.floor_rss / 2**20:.0f} | {r.rss / r.floor_rss:.2f}x |"
+            f"| {r.plugin:.2f} | {r.cold:.2f} | {r.git:.3f} | {r.cold / r.git:.1f}x | {r.compose:.2f} "
+            f"| {r.warm / r.cold:.2%} | {r.rss / 2**20:.0f} | {r.floor_rss / 2**20:.0f} | {r.rss / r.floor_rss:.2f}x |"
         )
     largest = results[-1]
     slope = exponent(results)
