@@ -162,7 +162,7 @@ def test_diff_cli_formats_and_gate(tmp_path: Path) -> None:
     }
     markdown = _diff(repo, "--format", "markdown").stdout
     assert markdown.startswith("## ⚠ STRATEGY CHANGED\n")
-    assert "- Team `sales`, 2026-q4: key result `meetings` target 40 → 45" in markdown
+    assert "- Team <code>sales</code>, 2026-q4: key result <code>meetings</code> target 40 → 45" in markdown
     github = _diff(repo, "--format", "github").stdout.splitlines()
     assert github[0].startswith("::warning title=Strategy change::Strategy: not_doing `no-consumer`")
     assert github[-1] == "STRATEGY CHANGED"

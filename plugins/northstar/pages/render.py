@@ -8,11 +8,11 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from northstar.pages.text import PlanText
 
-_BACKTICKS = re.compile(r"`([^`]+)`")
+_CODE_SPAN = re.compile(r"&#96;((?:(?!&#96;).)+)&#96;")
 
 OVERRIDE_DIR = "northstar"
 """Users override `team.md.jinja` with `<custom_dir>/northstar/team.md.jinja`."""
@@ -31,6 +31,7 @@ class Renderer:
             lstrip_blocks=True,
             keep_trailing_newline=True,
             undefined=StrictUndefined,
+            finalize=_inert,
         )
         self.env.filters["md"] = text.block
         self.env.filters["md_inline"] = text.inline
@@ -40,6 +41,31 @@ class Renderer:
         return self.env.get_template(name).render(**context)
 
 
+_INERT = str.maketrans(
+    {
+        **{c: f"&#{ord(c)};" for c in "\\`*_{}[]()#!|~"},
+        "&": "&amp;",
+        "<": "&lt;",
+        ">": "&gt;",
+        '"': "&#34;",
+        "'": "&#39;",
+    }
+)
+"""HTML escaping plus Markdown's active punctuation as character references, in one pass."""
+
+
+def _inert(value: Any) -> Any:
+    """Every `{{ value }}` that is plain text (not already Markup) comes out as inert text.
+
+    Pages are Markdown, so escaping HTML is not enough: a title of `[x](javascript:alert(1))` in a
+    heading would become a live link, and `{: onclick=... }` an attribute (attr_list). Character
+    references read the same in the browser and in attributes, and Markdown leaves them alone.
+    """
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return Markup(value.translate(_INERT))  # noqa: S704 - every special character is replaced
+    return value
+
+
 def backticks(text: str) -> Markup:
-    """Plain text with `code` spans (as in change descriptions), escaped."""
-    return Markup(_BACKTICKS.sub(r"<code>\1</code>", str(escape(text))))  # noqa: S704 - escaped first
+    """Plain text with `code` spans (as in change descriptions), every other character inert."""
+    return Markup(_CODE_SPAN.sub(r"<code>\1</code>", text.translate(_INERT)))  # noqa: S704 - inert first

@@ -22,6 +22,10 @@ from northstar.pages.views import Link, Views, build_views
 from northstar.problems import Problem
 from northstar.rules import current_period
 
+_NAV_TITLE = str.maketrans({"<": "\u2039", ">": "\u203a", '"': "\u201d", "'": "\u2019", "`": "\u02bc", "&": "&amp;"})
+"""Look-alikes (single angle quotes, right quotes, a modifier apostrophe) for what could open a tag or
+close an attribute, and `&` escaped."""
+
 PAGES = ("strategy", "one_page", "teams", "alignment", "people", "changes", "archive")
 """The kinds of page Northstar can generate, in navigation order."""
 
@@ -337,8 +341,13 @@ def _tree_order(views: Views) -> list[Any]:
 
 
 def nav_config(item: NavItem, title: str | None = None) -> dict[str, Any]:
-    """A navigation item as MkDocs' `nav:` configuration data ({title: path} or {title: [children]})."""
-    name = title or item.title
+    """A navigation item as MkDocs' `nav:` configuration data ({title: path} or {title: [children]}).
+
+    Themes put navigation titles into every page as they are, and also unescaped (`striptags` in
+    the page's <title>), so escaping once is not enough: the characters that could open a tag or
+    close an attribute become their typographic look-alikes, and `&` is escaped.
+    """
+    name = (title or item.title).translate(_NAV_TITLE)
     if item.path is not None:
         return {name: item.path}
     return {name: [nav_config(child) for child in item.children]}
