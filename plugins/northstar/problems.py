@@ -138,7 +138,8 @@ _CODES = [
         "NS312",
         "date-outside-period",
         "warning",
-        "A rock due outside its quarter, or a check-in before it or in the future, is usually a typo.",
+        "A rock due outside its quarter, a check-in before it or in the future, or a review in the future, "
+        "is usually a typo.",
         configurable=True,
     ),
 ]
@@ -161,12 +162,16 @@ class Problem:
         return f"{self.path.as_posix()}:{self.line}:{self.col}: {self.severity} {self.code} {self.message}"
 
     def relative_to(self, base: Path) -> Problem:
-        """The same problem with its path relative to `base` (never an absolute local path in output)."""
+        """The same problem with its path relative to `base` (never an absolute local path in output).
+
+        Other files its message names ("already used ... at <path>:4") become relative too.
+        """
         try:
             rel = Path(os.path.relpath(self.path, base))
         except ValueError:  # another drive
             rel = self.path
-        return Problem(rel, self.line, self.col, self.severity, self.code, self.message)
+        message = self.message.replace(base.as_posix().rstrip("/") + "/", "") if base.is_absolute() else self.message
+        return Problem(rel, self.line, self.col, self.severity, self.code, message)
 
 
 def problem(code: str, path: Path, pos: tuple[int, int], message: str) -> Problem:

@@ -118,7 +118,10 @@ def _strategy(ctx: Context) -> Iterator[Problem]:
             msg = f"generic statement any competitor could sign{why}: name a segment, geography, number or trade-off"
             yield ctx.problem("NS310", path, loc, msg)
     limit = ctx.plan.settings.review_months
-    if ctx.as_of > add_months(strategy.reviewed, limit):
+    if strategy.reviewed > ctx.as_of:
+        msg = f"strategy reviewed {strategy.reviewed}, after the as-of date {ctx.as_of}; date a review when it happens"
+        yield ctx.problem("NS312", path, ("reviewed",), msg)
+    elif ctx.as_of > add_months(strategy.reviewed, limit):
         msg = (
             f"strategy last reviewed {strategy.reviewed}, more than {limit} months before {ctx.as_of}; "
             "the owner should review it at least yearly"
