@@ -51,12 +51,12 @@ Parsed = tuple[Document | None, list[Problem], Model | None]
 class FileCache:
     """Parsed files kept between loads (e.g. across `mkdocs serve` rebuilds), keyed by file identity.
 
-    A file is parsed again only when its size, modification time or inode changes. Each file is
+    A file is parsed again only when its size, modification time, inode or mode changes. Each file is
     also known by its git blob id, so reading the history can reuse what checking the plan parsed.
     """
 
     def __init__(self) -> None:
-        self._entries: dict[tuple[Path, str], tuple[tuple[int, int, int], Parsed, str]] = {}
+        self._entries: dict[tuple[Path, str], tuple[tuple[int, int, int, int], Parsed, str]] = {}
         self._by_blob: dict[tuple[str, str], Parsed] | None = None
 
     def get(self, path: Path, kind: str) -> Parsed | None:
@@ -65,7 +65,7 @@ class FileCache:
 
     def put(self, path: Path, kind: str, parsed: Parsed, blob: str) -> None:
         identity = _identity(path)
-        if identity != (0, 0, 0):
+        if identity != (0, 0, 0, 0):
             self._entries[(path, kind)] = (identity, parsed, blob)
             self._by_blob = None
 
@@ -85,12 +85,22 @@ def blob_id(content: bytes) -> str:
     return hashlib.sha1(b"blob %d\0" % len(content) + content, usedforsecurity=False).hexdigest()
 
 
-def _identity(path: Path) -> tuple[int, int, int]:
+def _within(path: Path, folder: Path) -> bool:
+    """Whether `path`, links followed, is inside `folder` (already resolved)."""
+    try:
+        path.resolve().relative_to(folder)
+    except (ValueError, OSError, RuntimeError):  # elsewhere, unreadable, or a loop of links
+        return False
+    return True
+
+
+def _identity(path: Path) -> tuple[int, int, int, int]:
+    """What changes when a file is saved, replaced or made unreadable: time, size, inode, mode."""
     try:
         stat = path.stat()
     except OSError:
-        return (0, 0, 0)
-    return (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+        return (0, 0, 0, 0)
+    return (stat.st_mtime_ns, stat.st_size, stat.st_ino, stat.st_mode)
 
 
 @dataclass
@@ -169,8 +179,15 @@ def load_plan(root: Path, cache: FileCache | None = None) -> Loaded:
         paths = {kind: root / f"{kind}.yml" for kind in SINGLE_FILES}
         return Loaded(Plan(root=root, complete=False), {}, [problem("NS113", root, (1, 1), msg)], paths)
     singles, execution_paths, problems = find_files(root)
+    inside = root.resolve()
+    outside = {p for p in [*singles.values(), *execution_paths] if p.is_symlink() and not _within(p, inside)}
+    for path in sorted(outside):
+        msg = "a link to a file outside the plan folder; Northstar reads only files inside it (copy the file in)"
+        problems.append(problem("NS100", path, (1, 1), msg))
 
     def parse(path: Path, kind: str) -> Parsed:
+        if path in outside:
+            return None, [], None
         parsed = cache.get(path, kind) if cache is not None else None
         if parsed is None:
             read: list[bytes] = []
