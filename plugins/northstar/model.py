@@ -8,6 +8,7 @@ editors use for completion and hover help.
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -21,16 +22,30 @@ SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 def slugify(text: str) -> str:
     """The nearest safe slug to `text` (used to suggest a fix for a bad id)."""
-    return "-".join(re.findall(r"[a-z0-9]+", text.lower())) or "item"
+    plain = unicodedata.normalize("NFKD", text).lower()  # full-width forms, accents apart from letters
+    return "-".join(re.findall(r"[a-z0-9]+", plain)) or "item"
+
+
+RESERVED_IDS = frozenset(
+    {"index", "con", "prn", "aux", "nul"} | {f"{d}{n}" for d in ("com", "lpt") for n in range(1, 10)}
+)
+"""Ids that cannot name a page: `index` is each folder's own page, the rest are devices on Windows."""
 
 
 def _check_slug(value: str) -> str:
     if not SLUG.fullmatch(value) or len(value) > 64:
         suggestion = slugify(value)[:64].strip("-")
+        if suggestion in RESERVED_IDS:
+            suggestion += "-1"
         raise PydanticCustomError(
             "NS207",
             f"id {value!r} is not a safe slug: ids become URLs, so use lower-case letters, digits and "
             f"single hyphens, at most 64 characters (try {suggestion!r})",
+        )
+    if value in RESERVED_IDS:
+        why = "each folder's index page" if value == "index" else "a device name on Windows"
+        raise PydanticCustomError(
+            "NS207", f"id {value!r} is reserved: its page would be {why}; pick another (try '{value}-1')"
         )
     return value
 
