@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import types
+from datetime import date, datetime
 from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel
@@ -72,9 +73,13 @@ def _explain(kind_of_error: str, error: ErrorDetails, value: Any) -> str:
     if isinstance(value, bool) and kind_of_error == "string_type":
         return f"expected text, got {str(value).lower()} ({_BOOL_WORDS})"
     if kind_of_error.startswith(("date", "datetime")):
-        return f"expected a date written YYYY-MM-DD, got {got}"
+        shown = str(value) if isinstance(value, date | datetime) else got  # 2026-06-01 12:30:00, not a repr
+        return f"expected a date written YYYY-MM-DD, got {shown}"
     if kind_of_error == "finite_number":
         return f"expected a finite number, got {got} (NaN and infinity are not allowed)"
+    if isinstance(value, int) and not isinstance(value, bool) and kind_of_error.startswith(("float", "int")):
+        digits = len(str(abs(value)))
+        return f"a number of {digits:,} digits is too large; plan numbers are at most 15 significant digits"
     if kind_of_error in ("float_parsing", "float_type", "int_parsing", "int_type", "int_from_float"):
         whole = "a whole number" if kind_of_error.startswith("int") else "a number"
         return f"expected {whole}, got {got}"

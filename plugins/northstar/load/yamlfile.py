@@ -184,6 +184,8 @@ def read_yaml(path: Path, content: Callable[[], bytes] | None = None) -> tuple[D
 
 
 def _decode(path: Path, raw: bytes) -> tuple[str | None, list[Problem]]:
+    if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return None, [problem("NS100", path, (1, 1), "file is UTF-32; save it as UTF-8")]
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         return None, [problem("NS100", path, (1, 1), "file is UTF-16; save it as UTF-8")]
     raw = raw.removeprefix(b"\xef\xbb\xbf")
@@ -301,7 +303,11 @@ class _Builder:
             value = _SCALARS.yaml_constructors[node.tag](_SCALARS, node)  # no cache kept
         except (ValueError, OverflowError, yaml.YAMLError):
             pos = (node.start_mark.line + 1, node.start_mark.column + 1)
-            msg = f"{node.value!r} is not a valid value"
+            shown = node.value if len(node.value) <= 40 else f"{node.value[:37]}..."
+            msg = f"{shown!r} is not a valid value"
+            digits = sum(c.isdigit() for c in node.value)
+            if node.tag.endswith("int") and digits > 40:
+                msg = f"a number of {digits:,} digits is too large; plan numbers are at most 15 significant digits"
             if node.tag.endswith("timestamp"):
                 msg = f"{node.value!r} is not a real date; write dates as YYYY-MM-DD"
             self.problems.append(problem("NS112", self.path, pos, msg))
