@@ -59,3 +59,16 @@ def plan_state(path: Path) -> PlanState:
         return PlanState(out[0], date.fromisoformat(out[1]), dirty)
     except ValueError:
         return PlanState(out[0], None, dirty)
+
+
+def watched_paths(path: Path) -> list[Path]:
+    """What changes in the repository when a commit, checkout or reset moves the plan's history.
+
+    Watching these (HEAD, the refs) lets `mkdocs serve` refresh the change log after a `git commit`
+    of files it already showed. Empty outside a repository.
+    """
+    try:
+        git_dir = Path(run_git("rev-parse", "--absolute-git-dir", cwd=path).strip())
+    except GitError:
+        return []
+    return [p for p in (git_dir / "HEAD", git_dir / "refs", git_dir / "packed-refs") if p.exists()]

@@ -15,6 +15,7 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel, file_sort_key
 from mkdocs.utils import nest_paths
 
+from northstar import git
 from northstar.build import STYLESHEET, STYLESHEET_PATH, Builder, Built, Settings, terminal_progress
 from northstar.check import UsageError
 from northstar.history.timeline import History, Unavailable
@@ -82,6 +83,8 @@ class NorthstarPlugin(BasePlugin[NorthstarConfig]):
     def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
         if self.builder is not None:
             server.watch(str(self.builder.root))
+            for path in git.watched_paths(self.builder.root):  # a commit changes the change log
+                server.watch(str(path))
         return server
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
