@@ -22,9 +22,9 @@ from northstar.pages.views import Link, Views, build_views
 from northstar.problems import Problem
 from northstar.rules import current_period
 
-_NAV_TITLE = str.maketrans({"<": "\u2039", ">": "\u203a", '"': "\u201d", "'": "\u2019", "`": "\u02bc", "&": "&amp;"})
-"""Look-alikes (single angle quotes, right quotes, a modifier apostrophe) for what could open a tag or
-close an attribute, and `&` escaped."""
+_NAV_TITLE = str.maketrans({"<": "\u2039", ">": "\u203a", '"': "\u201d", "&": "&amp;"})
+"""Look-alikes (single angle quotes, a right double quote) for what could open a tag or close an
+attribute, and `&` escaped; apostrophes stay (O'Brien, Plan d'entreprise)."""
 
 PAGES = ("strategy", "one_page", "teams", "alignment", "people", "changes", "archive")
 """The kinds of page Northstar can generate, in navigation order."""
@@ -345,7 +345,7 @@ def nav_config(item: NavItem, title: str | None = None) -> dict[str, Any]:
 
     Themes put navigation titles into every page as they are, and also unescaped (`striptags` in
     the page's <title>), so escaping once is not enough: the characters that could open a tag or
-    close an attribute become their typographic look-alikes, and `&` is escaped.
+    close a (double-quoted) attribute become typographic look-alikes, and `&` is escaped.
     """
     name = (title or item.title).translate(_NAV_TITLE)
     if item.path is not None:
