@@ -1,0 +1,510 @@
+"""The hostile-input catalogue, through a real `mkdocs build` of a real git repository.
+
+Every bad plan in tests/cases (each with its exact problems in expected.txt) and a few made at
+run time (too big to keep in git, or needing a symlink) is built with the real `mkdocs` command.
+For each one: the build log holds exactly the expected problem lines, no traceback, nothing
+outside site_dir changes (the project sits three folders deep in a snapshotted tree, so a path
+like ../../x would land inside the snapshot), and nothing is executed.
+
+A valid plan with attack text in every text field checks the other half: what is escaped, which
+links are dropped, and that Jinja in plan text stays text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+
+from tests.conftest import CASES, build_case
+from tests.site_helpers import git, mkdocs
+
+NORTHSTAR = Path(sys.executable).parent / "northstar"
+SITE_CONFIG = """\
+site_name: Hostile
+theme:
+  name: material
+plugins:
+  - search
+  - northstar
+markdown_extensions:
+  - admonition
+  - attr_list
+  - tables
+  - toc:
+      permalink: true
+"""
+"""The example site's Markdown extensions, attr_list included: plan text must stay safe with them on."""
+
+PROBLEM_LINE = re.compile(r"^(?:ERROR|WARNING) +-  northstar: (plan/\S+:\d+:\d+: (?:error|warning) NS\d{3} .*)$")
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+
+def make_project(outer: Path) -> Path:
+    """An empty site project three folders below `outer`, with `docs/index.md` and the config."""
+    project = outer / "a" / "b" / "project"
+    (project / "docs").mkdir(parents=True)
+    (project / "docs" / "index.md").write_text("# Home\n", encoding="utf-8")
+    (project / "mkdocs.yml").write_text(SITE_CONFIG, encoding="utf-8")
+    (project / ".gitignore").write_text("site/\n", encoding="utf-8")
+    return project
+
+
+def commit_all(project: Path, message: str = "plan", author: str = "Test") -> None:
+    git("init", "-q", "-b", "main", cwd=project)
+    git("add", "-A", cwd=project)
+    git("-c", f"user.name={author}", "commit", "-q", "-m", message, cwd=project)
+
+
+def snapshot(outer: Path, site: Path) -> dict[str, tuple[object, ...]]:
+    """Every path under `outer` except `site` (and git's index, which `git status` may refresh):
+    file content hash, mode and modification time; symlink target; folder mode."""
+    found: dict[str, tuple[object, ...]] = {}
+    for path in sorted(outer.rglob("*")):
+        if path == site or site in path.parents or (path.name == "index" and path.parent.name == ".git"):
+            continue
+        rel = path.relative_to(outer).as_posix()
+        stat = path.lstat()
+        if path.is_symlink():
+            found[rel] = ("link", str(path.readlink()))
+        elif path.is_dir():
+            found[rel] = ("dir", stat.st_mode)
+        else:
+            found[rel] = ("file", stat.st_mode, stat.st_mtime_ns, hashlib.sha256(path.read_bytes()).hexdigest())
+    return found
+
+
+def problem_lines(log: str) -> list[str]:
+    """The plan problems MkDocs logged, without the log prefix."""
+    return [m.group(1) for line in log.splitlines() if (m := PROBLEM_LINE.match(line))]
+
+
+def assert_no_traceback(output: str) -> None:
+    assert "Traceback" not in output, output
+    assert not re.search(r'^\s*File "', output, flags=re.M), output  # no stack frames (nor local paths) either
+
+
+def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(NORTHSTAR), *args], cwd=cwd, capture_output=True, text=True, check=False, timeout=120)
+
+
+# --- the catalogue -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Hostile:
+    """A bad input made at run time: `make(plan)` damages a copy of the base plan."""
+
+    name: str
+    make: Callable[[Path], None]
+    expected: tuple[str, ...]
+
+
+def _ten_megabytes(plan: Path) -> None:
+    (plan / "people.yml").write_bytes(b"people: []\n" + b"# " + b"x" * (10 * 1024 * 1024) + b"\n")
+
+
+def _half_a_million_values(plan: Path) -> None:
+    (plan / "people.yml").write_text("people: [" + ",".join(["0"] * 500_001) + "]\n", encoding="utf-8")
+
+
+def _python_object_apply(plan: Path) -> None:
+    (plan / "people.yml").write_text(
+        "people:\n  - id: ceo\n    name: !!python/object/apply:os.system [touch EXECUTED]\n"
+        "  - !!python/object/apply:subprocess.check_call [[touch, EXECUTED-TOO]]\n",
+        encoding="utf-8",
+    )
+
+
+def _yaml_and_yml(plan: Path) -> None:
+    (plan / "people.yaml").write_bytes((plan / "people.yml").read_bytes())
+
+
+def _non_plan_file_named_like_a_page(plan: Path) -> None:
+    (plan / "execution" / "2026-q4" / "notes.txt").write_text("<script>alert(1)</script>\n", encoding="utf-8")
+    (plan / "index.yml").write_text("people: []\n", encoding="utf-8")
+
+
+RUNTIME = [
+    Hostile(
+        "NS100-ten-megabytes",
+        _ten_megabytes,
+        ("plan/people.yml:1:1: error NS100 file is 10.0 MB; plan files are limited to 5 MB",),
+    ),
+    Hostile(
+        "NS105-half-a-million-values",
+        _half_a_million_values,
+        ("plan/people.yml:1:1000006: error NS105 more than 500,000 values; split the file",),
+    ),
+    Hostile(
+        "NS106-python-object-apply",
+        _python_object_apply,
+        (
+            "plan/people.yml:3:11: error NS106 tag 'tag:yaml.org,2002:python/object/apply:os.system' is not allowed; "
+            "plan files hold plain data only",
+            "plan/people.yml:4:5: error NS106 tag 'tag:yaml.org,2002:python/object/apply:subprocess.check_call' is "
+            "not allowed; plan files hold plain data only",
+        ),
+    ),
+    Hostile(
+        "NS201-yaml-and-yml",
+        _yaml_and_yml,
+        ("plan/people.yml:1:1: error NS201 both people.yaml and people.yml exist; keep one",),
+    ),
+    Hostile(
+        "NS114-stray-files",
+        _non_plan_file_named_like_a_page,
+        (
+            "plan/index.yml:1:1: warning NS114 Northstar does not read this file; team work goes under "
+            "execution/<period>/<team>.yml",
+        ),
+    ),
+]
+
+CASE_DIRS = sorted(d for d in CASES.iterdir() if d.is_dir() and not d.name.startswith("_"))
+
+
+@dataclass(frozen=True)
+class Entry:
+    name: str
+    make: Callable[[Path], Path]
+    """Builds the plan into the project folder it is given; returns the plan folder."""
+    expected: list[str]
+
+
+def _from_case(case: Path) -> Entry:
+    expected = (case / "expected.txt").read_text(encoding="utf-8").splitlines()
+    return Entry(case.name, lambda project: build_case(case, project), expected)
+
+
+def _from_runtime(hostile: Hostile) -> Entry:
+    def make(project: Path) -> Path:
+        plan = build_case(CASES / "_base", project)
+        hostile.make(plan)
+        return plan
+
+    return Entry(hostile.name, make, list(hostile.expected))
+
+
+CATALOGUE = [_from_case(case) for case in CASE_DIRS] + [_from_runtime(h) for h in RUNTIME]
+
+
+def test_catalogue_holds_at_least_forty_distinct_bad_inputs() -> None:
+    bad = [entry for entry in CATALOGUE if entry.expected]
+    assert len({entry.name for entry in bad}) == len(bad) >= 40
+
+
+@pytest.mark.parametrize("entry", CATALOGUE, ids=[entry.name for entry in CATALOGUE])
+def test_real_build_reports_exactly_and_stays_inside_site_dir(entry: Entry, tmp_path: Path) -> None:
+    outer = tmp_path / "outer"
+    project = make_project(outer)
+    entry.make(project)
+    commit_all(project)
+    site = project / "site"
+    before = snapshot(outer, site)
+
+    done = mkdocs("build", cwd=project)
+
+    output = done.stdout + done.stderr
+    assert_no_traceback(output)
+    logged = problem_lines(done.stderr)
+    assert logged == entry.expected
+    failed = any(" error NS" in line for line in entry.expected)
+    assert done.returncode == (1 if failed else 0), output
+    if failed:
+        assert "northstar: the plan has" in done.stderr and not site.exists()  # refused before writing anything
+    else:
+        assert (site / "index.html").is_file()
+    assert snapshot(outer, site) == before, "the build changed files outside site_dir"
+    assert not list(outer.rglob("EXECUTED*")), "plan content was executed"
+
+
+@pytest.mark.parametrize("hostile", RUNTIME, ids=[h.name for h in RUNTIME])
+def test_cli_reports_runtime_inputs_exactly(hostile: Hostile, tmp_path: Path) -> None:
+    """The golden cases run through `check_plan` in test_cases.py; these are made here, so check the CLI too."""
+    plan = build_case(CASES / "_base", tmp_path)
+    hostile.make(plan)
+    done = run_cli("check", "--as-of", "2026-11-24", "plan", cwd=tmp_path)
+    assert_no_traceback(done.stdout + done.stderr)
+    assert done.stdout.splitlines()[:-1] == list(hostile.expected)
+    assert not list(tmp_path.rglob("EXECUTED*"))
+
+
+# --- attack text in every text field of a valid plan ---------------------------------------------
+
+VECTORS: dict[str, Callable[[int], str]] = {
+    "html": lambda n: (
+        f"F{n:02d} <script>alert({n})</script> <img src=x onerror=alert({n})> "
+        f'<a href="javascript:alert({n})">a{n}</a> </div></table><svg onload=alert({n})> &amp; &lt;b&gt;'
+    ),
+    "markdown": lambda n: (
+        f"F{n:02d} [a{n}](javascript:alert({n})) [b{n}](JaVaScRiPt:alert({n})) ![c{n}](javascript:alert({n})) "
+        f"[d{n}](data:text/html,alert({n})) [e{n}](vbscript:alert({n})) <javascript:alert({n})> "
+        f"[ok{n}](https://example.com/{n})"
+    ),
+    "attr_list": lambda n: f"F{n:02d} {{: onclick=alert({n}) onmouseover=alert({n}) }}",
+    "jinja": lambda n: (
+        f"F{n:02d} {{{{ 7 * 7 }}}} {{{{ config.site_name }}}} {{% include 'mkdocs.yml' %}} {{{{ self }}}} "
+        f"{{% for x in range(3) %}}X{{% endfor %}} {{# hidden #}}"
+    ),
+}
+"""What a plan author could try, one kind per build so that one cannot mask another."""
+
+KNOWN_UNSAFE: dict[str, set[str]] = {"html": set(), "markdown": set(), "attr_list": set(), "jinja": set()}
+"""Fields allowed to come out live, per attack: none (tests/test_hostile_regressions.py has the history)."""
+
+
+def hostile_plan(text: Callable[[int], str]) -> tuple[dict[str, str], list[str]]:
+    """A valid plan whose every text field holds `text(n)`; returns its files and the field names (n - 1)."""
+    fields: list[str] = []
+
+    def t(field: str) -> str:
+        fields.append(field)
+        return text(len(fields))
+
+    strategy = {
+        "owner": "ceo",
+        "reviewed": date(2026, 6, 1),
+        "purpose": t("strategy.purpose"),
+        "values": [{"id": "v1", "title": t("values.title"), "description": t("values.description")}],
+        "north_star": {"statement": t("north_star.statement"), "by": 2035},
+        "targets": [{"id": "t1", "title": t("targets.title"), "by": 2030, "description": t("targets.description")}],
+        "where_to_play": [
+            {"id": "manitoba-makers", "title": t("where_to_play.title"), "description": t("where_to_play.description")}
+        ],
+        "how_to_win": [
+            {"id": "same-day-quotes", "title": t("how_to_win.title"), "description": t("how_to_win.description")}
+        ],
+        "not_doing": [{"id": "no-consumer", "title": t("not_doing.title"), "why": t("not_doing.why")}],
+        "talent": [{"id": "tal", "title": t("talent.title"), "why": t("talent.why")}],
+        "strengths": [t("strengths")],
+        "weaknesses": [t("weaknesses")],
+        "trends": [t("trends")],
+    }
+    goal = {
+        "id": "grow-makers",
+        "title": t("goal.title"),
+        "description": t("goal.description"),
+        "measure": t("goal.measure"),
+        "owner": "ceo",
+        "supports": ["manitoba-makers"],
+    }
+    quarters = [
+        {"id": "2026-q3", "name": t("quarter.past.name"), "start": date(2026, 7, 1), "end": date(2026, 9, 30)},
+        {"id": "2026-q4", "name": t("quarter.name"), "start": date(2026, 10, 1), "end": date(2026, 12, 31)},
+    ]
+    year = {"id": "2026", "name": t("year.name"), "theme": t("year.theme"), "start": date(2026, 1, 1)}
+    company = {
+        "name": t("company.name"),
+        "years": [{**year, "end": date(2026, 12, 31), "goals": [goal], "quarters": quarters}],
+    }
+    people = {
+        "people": [
+            {"id": "ceo", "name": t("person.name"), "title": t("person.title"), "email": t("person.email")},
+            {"id": "ana", "name": "Ana Silva"},
+            {"id": "ben", "name": "Ben Okafor"},
+        ]
+    }
+    teams = {
+        "teams": [
+            {"id": "leadership", "name": t("team.name"), "lead": "ceo", "mission": t("team.mission")},
+            {"id": "sales", "name": "Sales", "lead": "ana", "parent": "leadership", "members": ["ben"]},
+        ]
+    }
+    key_result = {
+        "id": "new-logos",
+        "title": t("key_result.title"),
+        "metric": t("key_result.metric"),
+        "unit": t("key_result.unit"),
+        "owner": "ceo",
+        "baseline": 0,
+        "target": 8,
+        "check_ins": [{"date": date(2026, 11, 20), "value": 3, "note": t("check_in.note")}],
+    }
+    leadership = {
+        "team": "leadership",
+        "period": "2026-q4",
+        "objectives": [
+            {
+                "id": "win-makers",
+                "title": t("objective.title"),
+                "description": t("objective.description"),
+                "supports": ["grow-makers"],
+                "key_results": [
+                    key_result,
+                    {"id": "quote-hours", "title": "Median quote time", "owner": "ben", "baseline": 30, "target": 1},
+                ],
+            }
+        ],
+        "rocks": [
+            {
+                "id": "hire-rep",
+                "title": t("rock.title"),
+                "description": t("rock.description"),
+                "owner": "ceo",
+                "due": date(2026, 12, 15),
+                "supports": ["same-day-quotes"],
+            }
+        ],
+        "kpis": [
+            {
+                "id": "on-time",
+                "title": t("kpi.title"),
+                "unit": t("kpi.unit"),
+                "owner": "ceo",
+                "target": 95,
+                "check_ins": [{"date": date(2026, 11, 20), "value": 91, "note": t("kpi.check_in.note")}],
+            }
+        ],
+    }
+    settings = {
+        "score_bands": [
+            {"id": "low", "label": t("score_band.label"), "min": 0},
+            {"id": "high", "label": "High", "min": 0.5},
+        ]
+    }
+
+    def dump(value: object) -> str:
+        return yaml.safe_dump(value, allow_unicode=True, sort_keys=False)
+
+    files = {
+        "strategy.yml": dump(strategy),
+        "company.yml": dump(company),
+        "people.yml": dump(people),
+        "teams.yml": dump(teams),
+        "execution/2026-q4/leadership.yml": dump(leadership),
+        "northstar.yml": dump(settings),
+    }
+    return files, fields
+
+
+NOT_ON_PAGES = {"quarter.past.name", "check_in.note", "kpi.check_in.note", "rock.description"}
+"""Fields published only in plan.json (a past quarter's name shows in its archive, which needs history)."""
+
+SAFE_SCHEMES = {"", "http", "https", "mailto"}
+PRINT_BUTTON = ("button", "onclick", "window.print()")
+"""The one event handler Northstar's own markup has (the one-page plan's Print button)."""
+
+
+def unsafe_markup(site: Path) -> dict[int, set[str]]:
+    """Field number -> what of its attack text became live markup, over every page of the site."""
+    found: dict[int, set[str]] = {}
+
+    def note(text: str, what: str) -> None:
+        for n in re.findall(r"alert\((\d+)\)", text) or ["0"]:
+            found.setdefault(int(n), set()).add(what)
+
+    for html in sorted(site.rglob("*.html")):
+        soup = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser")
+        for element in soup.find_all(True):
+            if element.name == "script" and "alert(" in element.decode():
+                note(element.decode(), f"<{element.name}> element")
+            for attribute, raw in element.attrs.items():
+                value = " ".join(raw) if isinstance(raw, list) else str(raw)
+                if attribute.startswith("on") and (element.name, attribute, value) != PRINT_BUTTON:
+                    note(value, f"{attribute} attribute")
+                if attribute in ("href", "src", "action", "formaction", "xlink:href"):
+                    cleaned = re.sub(r"[\x00-\x20]", "", value)
+                    if urlsplit(cleaned).scheme.lower() not in SAFE_SCHEMES:
+                        note(value, f"{attribute}={cleaned.split(':')[0]}:")
+            if element.name == "img" and element.get("src") == "x":
+                note(element.get("onerror", "alert(0)"), "<img src=x>")
+    return found
+
+
+@pytest.fixture(scope="module")
+def hostile_sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, list[str]]]:
+    """One built site per attack vector: vector -> (site dir, field names)."""
+    built = {}
+    for vector, text in VECTORS.items():
+        outer = tmp_path_factory.mktemp(f"hostile-{vector}")
+        project = make_project(outer)
+        plan = build_case(CASES / "_base", project)
+        files, fields = hostile_plan(text)
+        for rel, content in files.items():
+            (plan / rel).write_text(content, encoding="utf-8")
+        commit_all(project, message=text(len(fields) + 1), author=f"Eve F{len(fields) + 2:02d}")
+        site = project / "site"
+        before = snapshot(outer, site)
+        done = mkdocs("build", cwd=project)
+        assert done.returncode == 0, done.stderr
+        assert_no_traceback(done.stdout + done.stderr)
+        assert snapshot(outer, site) == before
+        built[vector] = (site, [*fields, "commit.subject"])
+    return built
+
+
+def _page_texts(site: Path) -> str:
+    texts = []
+    for html in sorted(site.rglob("*.html")):
+        article = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser").select_one("article")
+        if article is not None:
+            texts.append(article.get_text(" "))
+    return "\n".join(texts)
+
+
+@pytest.mark.parametrize("vector", sorted(VECTORS))
+def test_every_text_field_is_shown_and_never_live_markup(
+    vector: str, hostile_sites: dict[str, tuple[Path, list[str]]]
+) -> None:
+    site, fields = hostile_sites[vector]
+    text = _page_texts(site)
+    shown = {int(n) for n in re.findall(r"F(\d\d)", text)}
+    assert {f for n, f in enumerate(fields, 1) if n not in shown} == NOT_ON_PAGES  # the rest reach a page
+    exported = (site / "plan.json").read_text(encoding="utf-8")
+    assert {f for n, f in enumerate(fields, 1) if f"F{n:02d}" not in exported} == {"commit.subject", "score_band.label"}
+    unsafe = {fields[n - 1]: sorted(what) for n, what in unsafe_markup(site).items()}
+    assert sorted(set(unsafe) - KNOWN_UNSAFE[vector]) == [], unsafe
+
+
+def test_html_in_plan_text_shows_as_text(hostile_sites: dict[str, tuple[Path, list[str]]]) -> None:
+    site, fields = hostile_sites["html"]
+    text = " ".join(_page_texts(site).split())
+    for n, field in enumerate(fields, 1):
+        if field in NOT_ON_PAGES or field in KNOWN_UNSAFE["html"]:
+            continue
+        assert f"F{n:02d} <script>alert({n})</script> <img src=x onerror=alert({n})>" in text, field
+    index = (site / "search" / "search_index.json").read_text(encoding="utf-8")
+    for n in range(1, len(fields) + 1):
+        if fields[n - 1] not in KNOWN_UNSAFE["html"]:
+            assert f"<script>alert({n})" not in index and f"<img src=x onerror=alert({n})" not in index
+
+
+def test_safe_markdown_links_survive_unsafe_ones_do_not(hostile_sites: dict[str, tuple[Path, list[str]]]) -> None:
+    site, fields = hostile_sites["markdown"]
+    hrefs = set()
+    for html in site.rglob("*.html"):
+        soup = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser")
+        hrefs |= {str(a["href"]) for a in soup.select("article a[href]")}
+    for field in ("objective.description", "strategy.purpose", "not_doing.why", "team.mission"):
+        assert f"https://example.com/{fields.index(field) + 1}" in hrefs, field  # Markdown links in text work
+    live = {h for h in hrefs if urlsplit(h).scheme.lower() in {"javascript", "data", "vbscript"}}
+    known = {n for n, f in enumerate(fields, 1) if f in KNOWN_UNSAFE["markdown"]}
+    assert {h for h in live if int(re.findall(r"alert\((\d+)\)", h)[0]) not in known} == set()
+
+
+def test_jinja_in_plan_text_is_never_evaluated(hostile_sites: dict[str, tuple[Path, list[str]]]) -> None:
+    site, fields = hostile_sites["jinja"]
+    text = " ".join(_page_texts(site).split())
+    for n, field in enumerate(fields, 1):
+        literal = " ".join(VECTORS["jinja"](n).split())
+        assert (literal in text) != (field in NOT_ON_PAGES), field
+    everything = "".join(p.read_text(encoding="utf-8", errors="replace") for p in site.rglob("*") if p.is_file())
+    assert not re.search(r"F\d\d 49\b", text)  # {{ 7 * 7 }} never became 49
+    assert "site_name: Hostile" not in everything  # {% include 'mkdocs.yml' %} never read the config
+    assert "XXX" not in text  # the for loop never ran
+    exported = json.loads((site / "plan.json").read_text(encoding="utf-8"))
+    assert VECTORS["jinja"](1) in json.dumps(exported, ensure_ascii=False)  # the export keeps the text as written
