@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import os
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal
@@ -9,7 +11,7 @@ from typing import Any, Literal
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.exceptions import PluginError
+from mkdocs.exceptions import Abort, PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel, file_sort_key
@@ -28,6 +30,8 @@ from northstar.pages.site import nav_config, nav_paths
 from northstar.problems import did_you_mean
 
 log = get_plugin_logger(__name__)
+_WRITE_ERRORS = frozenset({errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EROFS, errno.EACCES})
+"""What writing the site can meet: a full disk or quota, a too-large file, no permission."""
 
 
 class NorthstarConfig(Config):
@@ -157,6 +161,16 @@ class NorthstarPlugin(BasePlugin[NorthstarConfig]):
             return
         for template in (Path(custom_dir) / OVERRIDE_DIR).glob("*.jinja"):
             (Path(config.site_dir) / OVERRIDE_DIR / template.name).unlink(missing_ok=True)
+
+    def on_build_error(self, *, error: Exception) -> None:
+        """A full or read-only disk while MkDocs writes the site: one clear line, not a traceback."""
+        if isinstance(error, OSError) and error.errno in _WRITE_ERRORS:
+            where = error.filename2 or error.filename
+            shown = os.path.relpath(where, self.base) if isinstance(where, str) else "the site folder"
+            raise Abort(
+                f"northstar: could not write the site: {error.strerror} ({shown}); "
+                "free some space (or fix the folder's permissions) and build again"
+            ) from None
 
     def _add_nav(self, files: Files, config: MkDocsConfig, nav: NavItem, ours: set[str]) -> None:
         section = nav_config(nav, self.config.nav_title)
