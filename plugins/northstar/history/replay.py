@@ -47,11 +47,6 @@ class Replay:
         self._at: dict[str, int] = {}
         """Plan-relative path -> its index in `_execution`."""
 
-    @property
-    def snapshot(self) -> dict[str, str]:
-        """Plan-relative path -> blob id, for every file of the current revision."""
-        return {rel: f.blob for rel, f in self.files.items()}
-
     def apply(self, changes: Iterable[FileChange], read: Callable[[str], bytes]) -> tuple[Plan, int]:
         """Move to the next revision; returns its plan and its number of errors.
 

@@ -51,11 +51,6 @@ class History:
     replay: Replay | None = None
     """The plan files as of `head`, moved forward when the history is extended."""
 
-    @property
-    def snapshot(self) -> dict[str, str]:
-        """Plan-relative path -> blob id, as of `head`."""
-        return self.replay.snapshot if self.replay is not None else {}
-
 
 @dataclass(frozen=True)
 class Unavailable:
