@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -50,10 +51,24 @@ def copy_project(dest: Path, plan: Path | None = None, *, commit: bool = True) -
     return dest
 
 
-def mkdocs(*args: str, cwd: Path, timeout: int = 180) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, **ENV_QUIET, "SOURCE_DATE_EPOCH": "1795000000"}
+def mkdocs(
+    *args: str,
+    cwd: Path,
+    timeout: int = 180,
+    env: Mapping[str, str] | None = None,
+    preexec_fn: Callable[[], object] | None = None,
+) -> subprocess.CompletedProcess[str]:
+    """The real `mkdocs ARGS`, quiet and reproducible; `env` adds to its environment, `preexec_fn`
+    runs in the child first (to set a resource limit, say)."""
     return subprocess.run(
-        [str(MKDOCS), *args], cwd=cwd, capture_output=True, text=True, check=False, timeout=timeout, env=env
+        [str(MKDOCS), *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=timeout,
+        env={**os.environ, **ENV_QUIET, "SOURCE_DATE_EPOCH": "1795000000", **(env or {})},
+        preexec_fn=preexec_fn,
     )
 
 

@@ -165,15 +165,7 @@ def test_build_without_git_succeeds_and_says_why_there_is_no_change_log(tmp_path
     empty = tmp_path / "no-git-here"
     empty.mkdir()
     before = date.today().isoformat()
-    done = subprocess.run(
-        [str(MKDOCS), "build"],
-        cwd=repo.root,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=180,
-        env={**os.environ, **ENV_QUIET, "PATH": str(empty)},
-    )
+    done = mkdocs("build", cwd=repo.root, env={"PATH": str(empty)})
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr
     assert f"INFO    -  northstar: no change log: {NO_REPO}" in done.stderr.splitlines()
@@ -339,16 +331,7 @@ def test_build_on_a_full_disk_fails_and_the_next_build_is_complete(tmp_path: Pat
     reference = site_repo(tmp_path / "reference")
     assert mkdocs("build", cwd=reference.root).returncode == 0
     plan_before = tree(repo.plan)
-    full = subprocess.run(
-        [str(MKDOCS), "build"],
-        cwd=repo.root,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=180,
-        env={**os.environ, **ENV_QUIET, "SOURCE_DATE_EPOCH": "1795000000"},
-        preexec_fn=_limit_file_size,
-    )
+    full = mkdocs("build", cwd=repo.root, preexec_fn=_limit_file_size)
     assert full.returncode == 1
     output = full.stdout + full.stderr
     assert "northstar: could not write the site: File too large (site/" in output and "Traceback" not in output
@@ -399,15 +382,7 @@ def test_interrupted_build_leaves_the_plan_alone_and_the_next_build_is_complete(
     repo, reference = repos
     assert mkdocs("build", cwd=reference.root).returncode == 0
     plan_before = tree(repo.plan)
-    interrupted = subprocess.run(
-        [str(MKDOCS), "build"],
-        cwd=repo.root,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=180,
-        env={**os.environ, **ENV_QUIET, "INTERRUPT_AT": "teams/sales.md", "INTERRUPT_WITH": how},
-    )
+    interrupted = mkdocs("build", cwd=repo.root, env={"INTERRUPT_AT": "teams/sales.md", "INTERRUPT_WITH": how})
     assert interrupted.returncode != 0
     written = tree(repo.root / "site")
     assert "strategy/index.html" in written and "teams/sales/index.html" not in written  # stopped mid-way
