@@ -25,7 +25,6 @@ class _File:
     kind: str
     """A single file's kind, "execution" or "unknown"."""
     path: Path
-    blob: str
     model: Model | None
     errors: int
 
@@ -97,7 +96,7 @@ class Replay:
             parsed = self.known(kind, blob) if self.known is not None else None
             _, problems, model = parsed or parse_file(path, kind, lambda: read(blob))
             errors = sum(1 for p in problems if p.severity == "error")
-        self.files[rel_text] = entry = _File(rel_text, kind, path, blob, model, errors)
+        self.files[rel_text] = entry = _File(rel_text, kind, path, model, errors)
         self._count(entry, 1)
 
     def _drop(self, rel_text: str) -> None:

@@ -10,6 +10,7 @@ from typing import Annotated, Any, Union, get_args, get_origin
 from pydantic import BaseModel
 from pydantic_core import ErrorDetails
 
+from northstar.load.yamlfile import too_large
 from northstar.problems import did_you_mean
 
 ITEM_NAMES = {
@@ -79,7 +80,7 @@ def _explain(kind_of_error: str, error: ErrorDetails, value: Any) -> str:
         return f"expected a finite number, got {got} (NaN and infinity are not allowed)"
     if isinstance(value, int) and not isinstance(value, bool) and kind_of_error.startswith(("float", "int")):
         digits = len(str(abs(value)))
-        return f"a number of {digits:,} digits is too large; plan numbers are at most 15 significant digits"
+        return too_large(digits)
     if kind_of_error in ("float_parsing", "float_type", "int_parsing", "int_type", "int_from_float"):
         whole = "a whole number" if kind_of_error.startswith("int") else "a number"
         return f"expected {whole}, got {got}"

@@ -183,6 +183,11 @@ def read_yaml(path: Path, content: Callable[[], bytes] | None = None) -> tuple[D
     return Document(path, data, text, builder.reported), builder.problems
 
 
+def too_large(digits: int) -> str:
+    """The message for a number far past what a plan needs (or a float can hold)."""
+    return f"a number of {digits:,} digits is too large; plan numbers are at most 15 significant digits"
+
+
 def _decode(path: Path, raw: bytes) -> tuple[str | None, list[Problem]]:
     if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
         return None, [problem("NS100", path, (1, 1), "file is UTF-32; save it as UTF-8")]
@@ -307,7 +312,7 @@ class _Builder:
             msg = f"{shown!r} is not a valid value"
             digits = sum(c.isdigit() for c in node.value)
             if node.tag.endswith("int") and digits > 40:
-                msg = f"a number of {digits:,} digits is too large; plan numbers are at most 15 significant digits"
+                msg = too_large(digits)
             if node.tag.endswith("timestamp"):
                 msg = f"{node.value!r} is not a real date; write dates as YYYY-MM-DD"
             self.problems.append(problem("NS112", self.path, pos, msg))
