@@ -13,6 +13,8 @@ from collections import defaultdict, deque
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from itertools import compress
+from pathlib import Path
 from typing import Literal, Protocol, TypeVar
 
 from northstar.history.changes import Change
@@ -155,7 +157,7 @@ def diff_plans(old: Plan | None, new: Plan) -> list[Change]:
         ("execution", [] if was.company is new.company else _company(was.company, new.company)),
         ("execution", [] if was.people is new.people else _by_id(_people(was), _people(new), _person)),
         ("execution", [] if was.teams is new.teams else _by_id(_teams(was), _teams(new), _team)),
-        ("execution", _execution([tp for _, tp in was.execution], [tp for _, tp in new.execution])),
+        ("execution", _execution(was.execution, new.execution)),
     ]
     return [Change(layer, text, check_in) for layer, lines in sections for text, check_in in lines]
 
@@ -355,20 +357,24 @@ def _teams(plan: Plan) -> list[Team]:
 # --- execution -----------------------------------------------------------------------------------
 
 
-def _execution(old: list[TeamPeriod], new: list[TeamPeriod]) -> list[_Line]:
+def _execution(
+    old_files: Sequence[tuple[Path, TeamPeriod]], new_files: Sequence[tuple[Path, TeamPeriod]]
+) -> list[_Line]:
     def key(tp: TeamPeriod) -> tuple[str, str]:
         return (tp.period, tp.team)
 
-    if len(old) == len(new):  # the usual commit: the same files, a few of them edited
-        edited = [(a, b) for a, b in zip(old, new, strict=True) if a is not b]
+    if len(old_files) == len(new_files):  # the usual commit: the same files, a few of them edited
+        # The history replaces only the entries of edited files: find them without a Python loop.
+        changed = compress(range(len(new_files)), map(operator.is_not, old_files, new_files))
+        edited = [(old_files[i][1], new_files[i][1]) for i in changed if old_files[i][1] is not new_files[i][1]]
         if all(key(a) == key(b) for a, b in edited):
             # Files under one key pair up in order either way, and untouched files add no lines.
             return [line for a, b in sorted(edited, key=lambda pair: key(pair[1])) for line in _team_period(a, b)]
     befores: dict[tuple[str, str], list[TeamPeriod]] = defaultdict(list)
     afters: dict[tuple[str, str], list[TeamPeriod]] = defaultdict(list)
-    for tp in old:
+    for _, tp in old_files:
         befores[key(tp)].append(tp)
-    for tp in new:
+    for _, tp in new_files:
         afters[key(tp)].append(tp)
     lines: list[_Line] = []
     for k in sorted(befores.keys() | afters.keys()):
@@ -413,6 +419,17 @@ def _objectives(subject: str, old: TeamPeriod, new: TeamPeriod) -> list[_Line]:
     An added or dropped objective is one line: its own key results are not listed again.
     """
 
+    if _same_shape(old.objectives, new.objectives):  # edits within objectives: pair them in order
+        lines: list[_Line] = []
+        for was_o, now_o in zip(old.objectives, new.objectives, strict=True):
+            if was_o is not now_o:
+                lines += _fields(f"{subject} objective `{now_o.id}`", was_o, now_o)
+                for was_kr, now_kr in zip(was_o.key_results, now_o.key_results, strict=True):
+                    if was_kr is not now_kr and was_kr != now_kr:
+                        kr_subject = f"{subject} key result `{now_kr.id}`"
+                        lines += _fields(kr_subject, was_kr, now_kr) + _progress(kr_subject, was_kr, now_kr)
+        return lines
+
     def flat(tp: TeamPeriod) -> list[tuple[str, KeyResult]]:
         return [(o.id, kr) for o in tp.objectives for kr in o.key_results]
 
@@ -423,7 +440,7 @@ def _objectives(subject: str, old: TeamPeriod, new: TeamPeriod) -> list[_Line]:
         if after is None and before is not None:
             dropped[before[0]].append(before[1])
 
-    lines: list[_Line] = []
+    lines = []
     for before_o, after_o in _match(old.objectives, new.objectives, lambda o: o.id):
         if after_o is None:
             if before_o is not None:
@@ -442,11 +459,21 @@ def _objectives(subject: str, old: TeamPeriod, new: TeamPeriod) -> list[_Line]:
                 continue
             if source[0] != after_o.id:
                 lines.append((f"{kr_subject} moved to objective `{after_o.id}`", False))
-            if source[1] != kr:  # equal models: nothing to word (the common case in a long history)
+            if (
+                source[1] is not kr and source[1] != kr
+            ):  # equal models: nothing to word (the common case in a long history)
                 lines += _fields(kr_subject, source[1], kr) + _progress(kr_subject, source[1], kr)
         if before_o is not None:
             lines += [(f"{subject} key result `{kr.id}` dropped{_dash(kr)}", False) for kr in dropped[before_o.id]]
     return lines
+
+
+def _same_shape(old: Sequence[Objective], new: Sequence[Objective]) -> bool:
+    """The same objectives and key results, by id and in order: nothing added, dropped or moved."""
+    return len(old) == len(new) and all(
+        a is b or (a.id == b.id and [k.id for k in a.key_results] == [k.id for k in b.key_results])
+        for a, b in zip(old, new, strict=True)
+    )
 
 
 def _progress(subject: str, old: KeyResult | Kpi, new: KeyResult | Kpi) -> list[_Line]:
