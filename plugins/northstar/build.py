@@ -82,7 +82,9 @@ class Builder:
         history = None
         if {"changes", "archive"} & set(settings.pages):
             previous = self.history if isinstance(self.history, History) else None
-            history = self.history = update(self.root, previous, progress=self.progress, known=self.cache.parsed_blob)
+            history = self.history = update(
+                self.root, previous, progress=self.progress, known=self.cache.parsed_blob, parts=self.cache.parts
+            )
         label = (state.commit or "unversioned") + (f" ({state.date})" if state.date else "")
         options = SiteOptions(
             urls=Urls(settings.path.strip("/"), settings.directory_urls),

@@ -15,6 +15,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from northstar.history.gitlog import FileChange
+from northstar.load.items import Parts
 from northstar.load.plan import REQUIRED, Parsed, file_kind, parse_file
 from northstar.model import Model, Plan, Settings, TeamPeriod
 
@@ -46,16 +47,19 @@ class Replay:
         self._at: dict[str, int] = {}
         """Plan-relative path -> its index in `_execution`."""
 
-    def apply(self, changes: Iterable[FileChange], read: Callable[[str], bytes]) -> tuple[Plan, int]:
+    def apply(
+        self, changes: Iterable[FileChange], read: Callable[[str], bytes], parts: Parts | None = None
+    ) -> tuple[Plan, int]:
         """Move to the next revision; returns its plan and its number of errors.
 
-        The plan is whole (`complete`) only when every required file is there and valid.
+        The plan is whole (`complete`) only when every required file is there and valid. With
+        `parts`, a changed file is parsed only where it differs from its last revision read.
         """
         for change in changes:
             before = self.files.get(change.path)
             self._drop(change.path)
             if change.blob is not None:
-                self._add(change.path, change.blob, read)
+                self._add(change.path, change.blob, read, parts)
             after = self.files.get(change.path)
             if self._execution is not None and _valid_work(before) and _valid_work(after):
                 assert after is not None and isinstance(after.model, TeamPeriod)  # noqa: S101 - just checked
@@ -65,26 +69,26 @@ class Replay:
         missing = [k for k in REQUIRED if k not in self._singles]
         doubled = sum(len(paths) - 1 for paths in self._singles.values())
         errors = self._errors + len(missing) + doubled
-        parts: dict[str, Any] = {kind: self.files[min(paths)].model for kind, paths in self._singles.items()}
-        complete = not missing and all(parts.get(k) is not None for k in REQUIRED) and not self._invalid_execution
+        single: dict[str, Any] = {kind: self.files[min(paths)].model for kind, paths in self._singles.items()}
+        complete = not missing and all(single.get(k) is not None for k in REQUIRED) and not self._invalid_execution
         if self._execution is None:
             valid = [f for _, f in sorted(self.files.items()) if _valid_work(f)]
             self._execution = [(f.path, f.model) for f in valid if isinstance(f.model, TeamPeriod)]
             self._at = {f.rel: i for i, f in enumerate(valid)}
-        settings = parts.get("northstar")
+        settings = single.get("northstar")
         plan = Plan.model_construct(  # every part is an already-validated model: no second validation
             root=self.root,
-            strategy=parts.get("strategy"),
-            company=parts.get("company"),
-            people=parts.get("people"),
-            teams=parts.get("teams"),
+            strategy=single.get("strategy"),
+            company=single.get("company"),
+            people=single.get("people"),
+            teams=single.get("teams"),
             execution=tuple(self._execution),
             settings=settings if isinstance(settings, Settings) else Settings(),
             complete=complete,
         )
         return plan, errors
 
-    def _add(self, rel_text: str, blob: str, read: Callable[[str], bytes]) -> None:
+    def _add(self, rel_text: str, blob: str, read: Callable[[str], bytes], parts: Parts | None) -> None:
         rel = PurePosixPath(rel_text)
         kind = file_kind(rel)
         if kind is None:
@@ -94,7 +98,7 @@ class Replay:
         errors = 0
         if kind != "unknown":  # an unknown file is only a warning, and its content never matters
             parsed = self.known(kind, blob) if self.known is not None else None
-            _, problems, model = parsed or parse_file(path, kind, lambda: read(blob))
+            _, problems, model = parsed or parse_file(path, kind, lambda: read(blob), parts)
             errors = sum(1 for p in problems if p.severity == "error")
         self.files[rel_text] = entry = _File(rel_text, kind, path, model, errors)
         self._count(entry, 1)

@@ -14,6 +14,7 @@ from northstar.history.changes import Change, classify
 from northstar.history.diff import diff_plans
 from northstar.history.gitlog import Commit, is_ancestor, read_blobs, read_log, repo_state
 from northstar.history.replay import Replay
+from northstar.load.items import Parts
 from northstar.load.plan import Parsed
 from northstar.model import Plan
 
@@ -66,12 +67,15 @@ def update(
     *,
     progress: Callable[[str, int, int], None] | None = None,
     known: Callable[[str, str], Parsed | None] | None = None,
+    parts: Parts | None = None,
 ) -> History | Unavailable:
     """The history up to HEAD, reusing `previous` when HEAD only moved forward.
 
     Rewritten history (a force-push, a rebase) is read again from scratch. `progress` hears
     ("reading history", done, total) now and then on long histories. `known` finds files that are
-    already parsed by (kind, blob id), such as the working tree's (`FileCache.parsed_blob`).
+    already parsed by (kind, blob id), such as the working tree's (`FileCache.parsed_blob`);
+    `parts` holds the working tree's files part by part, so an older revision of a file is parsed
+    only where it differs (`FileCache.parts`).
     """
     state = repo_state(plan_dir)
     if state is None:
@@ -96,11 +100,12 @@ def update(
     else:
         history = History(state.head, state.shallow)
     replay = history.replay = history.replay or Replay(plan_dir, known)
+    revision_parts = parts.derived() if parts is not None else Parts()  # one revision per file, dropped after
     total, step = len(entries), max(50, len(entries) // 20)
     for done, (commit, changes) in enumerate(entries, 1):
         if progress is not None and total > step and (done % step == 0 or done == total):
             progress("reading history", done, total)
-        plan, errors = replay.apply(changes, blobs.__getitem__)
+        plan, errors = replay.apply(changes, blobs.__getitem__, revision_parts)
         if errors or not plan.complete:
             history.revisions.append(Revision(commit, (), max(1, errors)))
             continue

@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from northstar import collector
 from northstar.load.errors import describe_error
+from northstar.load.items import Parts
 from northstar.load.yamlfile import Document, Loc, read_yaml
 from northstar.model import FILE_MODELS, Model, Plan, Settings, TeamPeriod
 from northstar.problems import Problem, did_you_mean, problem
@@ -58,6 +59,8 @@ class FileCache:
     def __init__(self) -> None:
         self._entries: dict[tuple[Path, str], tuple[tuple[int, int, int, int], Parsed, str]] = {}
         self._by_blob: dict[tuple[str, str], Parsed] | None = None
+        self.parts = Parts()
+        """Each file's parts as last read: a file saved again is parsed only where it changed."""
 
     def get(self, path: Path, kind: str) -> Parsed | None:
         entry = self._entries.get((path, kind))
@@ -72,6 +75,7 @@ class FileCache:
     def forget_missing(self, present: set[Path]) -> None:
         self._entries = {k: v for k, v in self._entries.items() if k[0] in present}
         self._by_blob = None
+        self.parts.forget_missing(present)
 
     def parsed_blob(self, kind: str, blob: str) -> Parsed | None:
         """The parse of a file with this content (git blob id), if one is kept."""
@@ -196,7 +200,7 @@ def load_plan(root: Path, cache: FileCache | None = None) -> Loaded:
                 read.append(path.read_bytes())
                 return read[0]
 
-            parsed = parse_file(path, kind, content)
+            parsed = parse_file(path, kind, content, cache.parts if cache is not None else None)
             if cache is not None and read:
                 cache.put(path, kind, parsed, blob_id(read[0]))
         return parsed
@@ -273,8 +277,21 @@ def _load(path: Path, kind: str, docs: dict[Path, Document], problems: list[Prob
     return model
 
 
-def parse_file(path: Path, kind: str, content: Callable[[], bytes]) -> Parsed:
-    """Read and validate one file: (document or None, its problems, model or None if invalid)."""
+def parse_file(path: Path, kind: str, content: Callable[[], bytes], parts: Parts | None = None) -> Parsed:
+    """Read and validate one file: (document or None, its problems, model or None if invalid).
+
+    With `parts`, a valid file is read part by part, parsing only the parts not read before.
+    """
+    if parts is not None:
+        try:
+            raw = content()
+        except OSError:
+            pass  # read_yaml reads again and explains
+        else:
+            found = parts.read(path, kind, raw)
+            if found is not None:
+                return Document(path, None, found[0]), [], found[1]
+            content = lambda: raw  # noqa: E731 - read once
     doc, problems = read_yaml(path, content)
     if doc is None:
         return None, problems, None

@@ -38,7 +38,7 @@ _LEADING_TAB = re.compile(r"^ *\t")
 _PLAIN_TAGS_KEPT = 50_000
 
 
-class _Composer(_Loader):  # type: ignore[misc]
+class Composer(_Loader):  # type: ignore[misc]
     """The safe loader's composer with a memo for plain scalars' implicit tags.
 
     Resolving a tag tries the core schema's patterns on every plain scalar; plan files repeat the
@@ -101,7 +101,7 @@ class Document:
 
     @cached_property
     def root(self) -> yaml.Node | None:
-        return yaml.compose(self.text, Loader=_Composer) if self.text else None  # it composed before: it will again
+        return yaml.compose(self.text, Loader=Composer) if self.text else None  # it composed before: it will again
 
     def position(self, loc: Loc, *, key: bool = False) -> tuple[int, int]:
         """(line, column) of the value at `loc`, or of its key when `key` is true.
@@ -163,7 +163,7 @@ def read_yaml(path: Path, content: Callable[[], bytes] | None = None) -> tuple[D
     if tabs:
         return None, tabs
     try:
-        root = yaml.compose(text, Loader=_Composer)
+        root = yaml.compose(text, Loader=Composer)
     except yaml.reader.ReaderError as exc:
         before = text[: exc.position]
         pos = (before.count("\n") + 1, exc.position - (before.rfind("\n") + 1) + 1)
@@ -175,10 +175,10 @@ def read_yaml(path: Path, content: Callable[[], bytes] | None = None) -> tuple[D
         return None, [problem("NS105", path, (1, 1), "the YAML is nested too deeply to read")]
     if root is None:
         return None, [problem("NS102", path, (1, 1), "the file is empty; see the format reference")]
-    builder = _Builder(path, may_alias="&" in text or "*" in text)
+    builder = Builder(path, may_alias="&" in text or "*" in text)
     try:
         data = builder.build(root, (), 0)
-    except _TooLargeError as exc:
+    except TooLargeError as exc:
         return None, [*builder.problems, exc.problem]
     return Document(path, data, text, builder.reported), builder.problems
 
@@ -219,13 +219,13 @@ def _syntax_problem(path: Path, exc: yaml.MarkedYAMLError) -> Problem:
     return problem("NS101", path, pos, f"YAML syntax: {what}{detail}")
 
 
-class _TooLargeError(Exception):
+class TooLargeError(Exception):
     def __init__(self, found: Problem) -> None:
         super().__init__(found.message)
         self.problem = found
 
 
-class _Builder:
+class Builder:
     """Turns composed nodes into plain values, with budgets against hostile input."""
 
     def __init__(self, path: Path, *, may_alias: bool = True) -> None:
@@ -238,9 +238,9 @@ class _Builder:
         """False when the text has no `&` or `*`: then no node can appear twice, and none is tracked."""
         self.seen: set[int] = set()
 
-    def _fail(self, code: str, node: yaml.Node, message: str) -> _TooLargeError:
+    def _fail(self, code: str, node: yaml.Node, message: str) -> TooLargeError:
         pos = (node.start_mark.line + 1, node.start_mark.column + 1)
-        return _TooLargeError(problem(code, self.path, pos, message))
+        return TooLargeError(problem(code, self.path, pos, message))
 
     def build(self, node: yaml.Node, loc: Loc, depth: int, *, aliased: bool = False) -> Any:
         self.nodes += 1
