@@ -1,9 +1,10 @@
 """Plan files read part by part, so that a file read again costs only the parts whose text changed.
 
 A team file is a few top-level keys, most of them lists of objectives, rocks or KPIs. Each part
-(a top-level key with its value, or one item of a top-level list) is composed on its own and kept
-by its text, with its validated model: a revision that edits one key result composes the one
-objective that holds it, and the history's first revision reuses what loading the working tree read.
+(a top-level key with its value, one item of a top-level list, or one item of such an item's own
+list, as an objective's key results) is composed on its own and kept by its text with its
+validated model: a revision that edits one key result composes that key result, and the
+history's first revision reuses what loading the working tree read.
 
 This is only a faster way to the same result, for files that are valid and plainly written. A part
 is read alone only when the way it is written guarantees the same value as in the file (block
