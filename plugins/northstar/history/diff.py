@@ -419,17 +419,6 @@ def _objectives(subject: str, old: TeamPeriod, new: TeamPeriod) -> list[_Line]:
     An added or dropped objective is one line: its own key results are not listed again.
     """
 
-    if _same_shape(old.objectives, new.objectives):  # edits within objectives: pair them in order
-        lines: list[_Line] = []
-        for was_o, now_o in zip(old.objectives, new.objectives, strict=True):
-            if was_o is not now_o:
-                lines += _fields(f"{subject} objective `{now_o.id}`", was_o, now_o)
-                for was_kr, now_kr in zip(was_o.key_results, now_o.key_results, strict=True):
-                    if was_kr is not now_kr and was_kr != now_kr:
-                        kr_subject = f"{subject} key result `{now_kr.id}`"
-                        lines += _fields(kr_subject, was_kr, now_kr) + _progress(kr_subject, was_kr, now_kr)
-        return lines
-
     def flat(tp: TeamPeriod) -> list[tuple[str, KeyResult]]:
         return [(o.id, kr) for o in tp.objectives for kr in o.key_results]
 
@@ -440,7 +429,7 @@ def _objectives(subject: str, old: TeamPeriod, new: TeamPeriod) -> list[_Line]:
         if after is None and before is not None:
             dropped[before[0]].append(before[1])
 
-    lines = []
+    lines: list[_Line] = []
     for before_o, after_o in _match(old.objectives, new.objectives, lambda o: o.id):
         if after_o is None:
             if before_o is not None:
@@ -459,21 +448,12 @@ def _objectives(subject: str, old: TeamPeriod, new: TeamPeriod) -> list[_Line]:
                 continue
             if source[0] != after_o.id:
                 lines.append((f"{kr_subject} moved to objective `{after_o.id}`", False))
-            if (
-                source[1] is not kr and source[1] != kr
-            ):  # equal models: nothing to word (the common case in a long history)
+            # The same or equal models: nothing to word (the common case in a long history).
+            if source[1] is not kr and source[1] != kr:
                 lines += _fields(kr_subject, source[1], kr) + _progress(kr_subject, source[1], kr)
         if before_o is not None:
             lines += [(f"{subject} key result `{kr.id}` dropped{_dash(kr)}", False) for kr in dropped[before_o.id]]
     return lines
-
-
-def _same_shape(old: Sequence[Objective], new: Sequence[Objective]) -> bool:
-    """The same objectives and key results, by id and in order: nothing added, dropped or moved."""
-    return len(old) == len(new) and all(
-        a is b or (a.id == b.id and [k.id for k in a.key_results] == [k.id for k in b.key_results])
-        for a, b in zip(old, new, strict=True)
-    )
 
 
 def _progress(subject: str, old: KeyResult | Kpi, new: KeyResult | Kpi) -> list[_Line]:
