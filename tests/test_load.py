@@ -8,6 +8,7 @@ from pathlib import Path
 
 from northstar.check import check_plan
 from northstar.load.plan import FileCache, load_plan
+from northstar.load.yamlfile import Composer, tag_memo
 
 from tests.conftest import AS_OF, CASES
 
@@ -52,3 +53,34 @@ def test_loader_lint_codes_follow_configuration(case_plan) -> None:
     plan = case_plan("NS304-execution-in-strategy")
     (plan / "northstar.yml").write_text("rules:\n  NS304: off\n", encoding="utf-8")
     assert check_plan(plan, as_of=AS_OF).problems == []
+
+
+def test_tag_memo_lives_only_while_a_load_runs(tmp_path: Path) -> None:
+    """The memo holds the strings a load read; kept past the load, it would keep their memory too."""
+    plan = tmp_path / "plan"
+    shutil.copytree(CASES / "_base", plan)
+    (plan / "people.yml").write_text(
+        "people:\n  - {id: ceo, name: Cora Eng, title: yes}\n  - {id: ana, name: 2026-01-05, title: 'yes'}\n"
+        "  - {id: ben, name: yes, title: 2026-01-05}\n",
+        encoding="utf-8",
+    )
+    with tag_memo():
+        memo = Composer.plain_tags
+        first = load_plan(plan)
+        assert Composer.plain_tags is memo, "a load inside a block shares the block's memo"
+        assert memo is not None
+        assert memo["2026-01-05"] == "tag:yaml.org,2002:timestamp"
+        assert memo["Cora Eng"] == "tag:yaml.org,2002:str"
+    assert Composer.plain_tags is None
+    second = load_plan(plan)
+    assert Composer.plain_tags is None, "load_plan drops its memo when it returns"
+    shown = [[str(p.relative_to(plan)) for p in loaded.problems] for loaded in (first, second)]
+    assert shown[0] == shown[1]
+    assert [line.split(": ", 1)[1] for line in shown[0]] == [
+        "error NS112 person 'ceo': title: expected text, got true (YAML reads yes/no/on/off/true/false as "
+        "true or false; put the text in quotes)",
+        "error NS112 person 'ana': name: expected text, got datetime.date(2026, 1, 5)",
+        "error NS112 person 'ben': name: expected text, got true (YAML reads yes/no/on/off/true/false as "
+        "true or false; put the text in quotes)",
+        "error NS112 person 'ben': title: expected text, got datetime.date(2026, 1, 5)",
+    ]

@@ -16,6 +16,7 @@ from northstar.history.gitlog import Commit, is_ancestor, read_blobs, read_log, 
 from northstar.history.replay import Replay
 from northstar.load.items import Parts
 from northstar.load.plan import Parsed
+from northstar.load.yamlfile import tag_memo
 from northstar.model import Plan
 
 Kind = Literal["strategy", "execution", "both", "none", "invalid"]
@@ -61,6 +62,7 @@ class Unavailable:
 
 
 @collector.paused()
+@tag_memo()
 def update(
     plan_dir: Path,
     previous: History | None = None,

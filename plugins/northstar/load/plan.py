@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from northstar import collector
 from northstar.load.errors import describe_error
 from northstar.load.items import Parts
-from northstar.load.yamlfile import Document, Loc, read_yaml
+from northstar.load.yamlfile import Document, Loc, read_yaml, tag_memo
 from northstar.model import FILE_MODELS, Model, Plan, Settings, TeamPeriod
 from northstar.problems import Problem, did_you_mean, problem
 
@@ -173,6 +173,7 @@ Parse = Callable[[Path, str], Parsed]
 
 
 @collector.paused()
+@tag_memo()
 def load_plan(root: Path, cache: FileCache | None = None) -> Loaded:
     """Load every plan file under `root`. Never raises for bad input: problems are returned.
 
@@ -211,6 +212,7 @@ def load_plan(root: Path, cache: FileCache | None = None) -> Loaded:
     return loaded
 
 
+@tag_memo()
 def load_plan_from(
     root: Path, files: Mapping[str, str], read: Callable[[str], bytes], cache: dict[tuple[str, str], Parsed]
 ) -> Loaded:

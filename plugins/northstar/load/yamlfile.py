@@ -8,12 +8,13 @@ constructed from a tag: only the YAML core types are accepted.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import yaml
 
@@ -39,23 +40,43 @@ _PLAIN_TAGS_KEPT = 50_000
 
 
 class Composer(_Loader):  # type: ignore[misc]
-    """The safe loader's composer with a memo for plain scalars' implicit tags.
+    """The safe loader's composer, with a memo for plain scalars' implicit tags inside `tag_memo()`.
 
     Resolving a tag tries the core schema's patterns on every plain scalar; plan files repeat the
-    same words, numbers and dates thousands of times, so each distinct text is resolved once.
+    same numbers and dates thousands of times, so each distinct text is resolved once.
     """
 
-    _plain_tags: dict[str, str] = {}  # noqa: RUF012 - one memo shared by every composer
+    plain_tags: ClassVar[dict[str, str] | None] = None
+    """The memo while a `tag_memo()` block runs; None outside one."""
 
     def resolve(self, kind: type[yaml.Node], value: str, implicit: tuple[bool, bool]) -> str:
-        if kind is yaml.ScalarNode and implicit[0]:
-            tag = self._plain_tags.get(value)
+        memo = Composer.plain_tags
+        if memo is not None and kind is yaml.ScalarNode and implicit[0]:
+            tag = memo.get(value)
             if tag is None:
                 tag = super().resolve(kind, value, implicit)
-                if len(self._plain_tags) < _PLAIN_TAGS_KEPT:
-                    self._plain_tags[value] = tag
+                if len(memo) < _PLAIN_TAGS_KEPT:
+                    memo[value] = tag
             return tag
         return str(super().resolve(kind, value, implicit))
+
+
+@contextmanager
+def tag_memo() -> Iterator[None]:
+    """Remember plain scalars' tags while the block reads files (nested blocks share the outer memo).
+
+    The memo is dropped when the block ends. It holds the very strings the files were read into,
+    so keeping it for the life of the process would also keep the memory every read took: a build
+    that has freed its plan could not give that memory back.
+    """
+    if Composer.plain_tags is not None:
+        yield
+        return
+    Composer.plain_tags = {}
+    try:
+        yield
+    finally:
+        Composer.plain_tags = None
 
 
 class WrittenInt(int):
