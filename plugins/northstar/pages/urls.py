@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import functools
 import posixpath
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -14,6 +13,9 @@ class Urls:
     prefix: str = ""
     """A folder to put every generated page under, e.g. 'plan' (empty: the site root)."""
     directory_urls: bool = True
+    _relpaths: dict[tuple[str, str], str] = field(default_factory=dict, init=False, repr=False, compare=False)
+    """Relative paths already worked out. It lives as long as this object (one build), so a process
+    that builds many times holds nothing of an old build."""
 
     def path(self, *parts: str) -> str:
         """The source path of a page: path('teams', 'sales') -> 'teams/sales.md'."""
@@ -34,7 +36,9 @@ class Urls:
             return f"#{anchor}"
         here = posixpath.dirname(self.url(source)) if self.directory_urls else posixpath.dirname(source)
         there = self.url(target)
-        rel = _relpath(there, here)
+        rel = self._relpaths.get((there, here))
+        if rel is None:
+            rel = self._relpaths[there, here] = _relpath(there, here)
         if (self.directory_urls and there.endswith("/")) or there == "":
             rel = rel.rstrip("/") + "/" if rel != "." else "./"
         if rel.startswith("./") and rel != "./":
@@ -42,7 +46,6 @@ class Urls:
         return f"{rel}#{anchor}" if anchor else rel
 
 
-@functools.lru_cache(maxsize=65_536)
 def _relpath(target: str, start: str) -> str:
     """`posixpath.relpath(target or ".", start or ".")` for the site's own paths (no `.` or `..` parts).
 
