@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import gc
 import os
 from datetime import date
 from pathlib import Path
@@ -128,9 +129,21 @@ class NorthstarPlugin(BasePlugin[NorthstarConfig]):
             self.last_paths = [p.path for p in built.site.pages]
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
-        built = self.built
-        if built is None:
+        if self.built is None:
             return files
+        self._add_pages(files, config, self.built)
+        if self.command != "serve":
+            # MkDocs holds every page from here on; a one-off build needs nothing of ours any more
+            # (the parsed plan, its views, the history), so free it before the pages are rendered.
+            self.built = self.builder = None
+            # Then collect in full. The collector skips full collections until the objects kept
+            # since the last one reach a quarter of what it found alive then; counted while the
+            # plan was alive, that quarter is not reached again while MkDocs renders, and the
+            # cycles MkDocs leaves per page pile up (70 MB more at peak on a thousand teams).
+            gc.collect()
+        return files
+
+    def _add_pages(self, files: Files, config: MkDocsConfig, built: Built) -> None:
         site = built.site
         if site is None:  # invalid plan under serve: every plan page lists the problems
             shown = [p.relative_to(self.base) for p in built.report.problems]
@@ -148,11 +161,6 @@ class NorthstarPlugin(BasePlugin[NorthstarConfig]):
             files.append(File.generated(config, built.export[0], content=built.export[1]))
         if site is not None:
             self._add_nav(files, config, site.nav, {p.path for p in pages})
-        if self.command != "serve":
-            # MkDocs holds every page from here on; a one-off build needs nothing of ours any more
-            # (the parsed plan, its views, the history), so free it before the pages are rendered.
-            self.built = self.builder = None
-        return files
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """MkDocs copies a theme's non-HTML files into the site: keep template overrides out of it."""
