@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import gc
 import subprocess
 from pathlib import Path
 
 import pytest
 from northstar.build import Builder, Settings
-from northstar.check import UsageError
 from northstar.history.changes import Change
 from northstar.history.timeline import History, Unavailable, summarize, update
 
@@ -232,32 +230,3 @@ def test_history_reuses_the_working_trees_parses(repo: PlanRepo) -> None:
     (edited,) = [w for p, w in again.report.plan.execution if p.name == "sales.yml"]
     targets = [[kr.target for o in w.objectives for kr in o.key_results] for w in (committed, edited)]
     assert 50 in targets[0] and 70 not in targets[0] and 70 in targets[1]  # HEAD's content, not the tree's
-
-
-@pytest.mark.parametrize("outcome", ["built", "invalid", "unknown period"])
-def test_a_build_leaves_the_cycle_collector_as_it_found_it(repo: PlanRepo, outcome: str) -> None:
-    """Builds pause the collector while reading and freeze what they read while rendering; neither
-    may outlive the build, whichever way it ends (a frozen object is never collected)."""
-    if outcome == "invalid":
-        repo.edit("execution/2026-q4/sales.yml", "target: 40", "target: [40")
-    frozen_before = gc.get_freeze_count()
-    builder = Builder(repo.plan)
-    try:
-        if outcome == "unknown period":
-            with pytest.raises(UsageError, match="2030-q1"):
-                builder.build(Settings(period="2030-q1"))
-        else:
-            built = builder.build(Settings())
-            assert (built.site is None) == (outcome == "invalid")
-        assert gc.isenabled()
-        assert gc.get_freeze_count() == frozen_before
-        gc.disable()
-        if outcome == "unknown period":
-            with pytest.raises(UsageError):
-                builder.build(Settings(period="2030-q1"))
-        else:
-            builder.build(Settings())
-        assert not gc.isenabled(), "a build started with the collector off leaves it off"
-        assert gc.get_freeze_count() == frozen_before
-    finally:
-        gc.enable()

@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Mapping
-from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -68,37 +67,24 @@ class Builder:
         self.history: History | Unavailable | None = None
         self.progress = progress
 
+    @collector.paused()
     def build(self, settings: Settings) -> Built:
         """Check the plan; when it is valid, read its history (if pages need it) and render every page.
 
         Raises:
             northstar.check.UsageError: `settings.period` names no quarter of the plan.
         """
-        with ExitStack() as stack:
-            with collector.paused():
-                state = git.plan_state(self.root)
-                as_of = settings.as_of or judged_as_of(state)
-                report = check_plan(self.root, as_of=as_of, period=settings.period, cache=self.cache)
-                if report.errors:
-                    return Built(report, None, self.history, state)
-                history = None
-                if {"changes", "archive"} & set(settings.pages):
-                    previous = self.history if isinstance(self.history, History) else None
-                    history = self.history = update(
-                        self.root,
-                        previous,
-                        progress=self.progress,
-                        known=self.cache.parsed_blob,
-                        parts=self.cache.parts,
-                    )
-                # What was read stays for the whole build: freeze it while still paused, so no
-                # collection walks it, and render with the collector running on what pages leave.
-                stack.enter_context(collector.frozen())
-            return self._render(settings, report, history, state)
-
-    def _render(
-        self, settings: Settings, report: Report, history: History | Unavailable | None, state: git.PlanState
-    ) -> Built:
+        state = git.plan_state(self.root)
+        as_of = settings.as_of or judged_as_of(state)
+        report = check_plan(self.root, as_of=as_of, period=settings.period, cache=self.cache)
+        if report.errors:
+            return Built(report, None, self.history, state)
+        history = None
+        if {"changes", "archive"} & set(settings.pages):
+            previous = self.history if isinstance(self.history, History) else None
+            history = self.history = update(
+                self.root, previous, progress=self.progress, known=self.cache.parsed_blob, parts=self.cache.parts
+            )
         label = (state.commit or "unversioned") + (f" ({state.date})" if state.date else "")
         options = SiteOptions(
             urls=Urls(settings.path.strip("/"), settings.directory_urls),

@@ -1,14 +1,9 @@
-"""Keeping Python's cycle collector out of the way of a build.
+"""Pausing Python's cycle collector while a plan is read.
 
 Reading a plan allocates hundreds of thousands of small objects that all stay alive, and each
 automatic collection walks every one of them again: on a plan of a thousand teams that was most
-of the load time. Nothing a read makes depends on a collection running mid-way (reference
-counting still frees everything acyclic at once), so reads pause it and resume it after.
-
-Rendering is the other way round: each page leaves short-lived cycles behind (a template's context
-and its macros, a hundred or so objects a page). Paused, they piled up until the end of the build,
-tens of megabytes on a large plan. So pages render with the collector running, and the plan they
-read is frozen first, so those collections walk only what the rendering made.
+of the load time. Nothing a build makes depends on a collection running mid-way (reference
+counting still frees everything acyclic at once), so builds pause it and resume it after.
 """
 
 from __future__ import annotations
@@ -28,13 +23,3 @@ def paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
-
-
-@contextmanager
-def frozen() -> Iterator[None]:
-    """Run the block with every object alive now out of the collector's sight, and back in after."""
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
