@@ -44,6 +44,12 @@ class PlanRepo:
         (self.plan / rel).parent.mkdir(parents=True, exist_ok=True)
         (self.plan / rel).write_text(text, encoding="utf-8")
 
+    def add_site(self, config: str) -> None:
+        """An MkDocs site around the plan: `config` as mkdocs.yml, a home page, the built site ignored."""
+        self.write("../mkdocs.yml", config)
+        self.write("../docs/index.md", "# Home\n")
+        self.write("../.gitignore", "site/\n")
+
     def commit(self, message: str, when: str) -> str:
         self.git("add", "-A", when=when)
         self.git("commit", "-q", "--allow-empty", "-m", message, when=when)

@@ -36,9 +36,7 @@ PROBLEMS = "The plan has problems"
 def site_repo(root: Path) -> PlanRepo:
     """The base plan in a git repository with a small MkDocs site around it, committed on 2026-11-24."""
     repo = PlanRepo(root)
-    repo.write("../mkdocs.yml", SITE_CONFIG)
-    repo.write("../docs/index.md", "# Home\n")
-    repo.write("../.gitignore", "site/\n")
+    repo.add_site(SITE_CONFIG)
     repo.edit("people.yml", "people:\n", "# everyone who owns something\npeople:\n")
     repo.commit("Add the site", "2026-11-24")  # the plan is judged as of this day: Q4 is current
     return repo

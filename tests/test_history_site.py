@@ -18,9 +18,7 @@ SITE_CONFIG = "site_name: Test\ntheme:\n  name: material\nplugins:\n  - search\n
 
 def _site_repo(root: Path) -> PlanRepo:
     repo = PlanRepo(root)
-    repo.write("../mkdocs.yml", SITE_CONFIG)
-    repo.write("../docs/index.md", "# Home\n")
-    repo.write("../.gitignore", "site/\n")
+    repo.add_site(SITE_CONFIG)
     repo.commit("Add the site", "2026-07-02")
     return repo
 

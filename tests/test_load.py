@@ -13,13 +13,19 @@ from northstar.load.yamlfile import Composer, tag_memo
 from tests.conftest import AS_OF, CASES
 
 
-def test_numbers_in_text_stay_as_written(tmp_path: Path) -> None:
+def _with_people(tmp_path: Path, people: str) -> Path:
+    """The base plan with `people` as its people.yml."""
     plan = tmp_path / "plan"
     shutil.copytree(CASES / "_base", plan)
-    (plan / "people.yml").write_text(
+    (plan / "people.yml").write_text(people, encoding="utf-8")
+    return plan
+
+
+def test_numbers_in_text_stay_as_written(tmp_path: Path) -> None:
+    plan = _with_people(
+        tmp_path,
         "people:\n  - {id: ceo, name: Cora Eng, title: 1.10}\n  - {id: ana, name: 010}\n"
         "  - {id: ben, name: Ben, title: 16:00}\n",
-        encoding="utf-8",
     )
     people = load_plan(plan).plan.people
     assert people is not None
@@ -57,12 +63,10 @@ def test_loader_lint_codes_follow_configuration(case_plan) -> None:
 
 def test_tag_memo_lives_only_while_a_load_runs(tmp_path: Path) -> None:
     """The memo holds the strings a load read; kept past the load, it would keep their memory too."""
-    plan = tmp_path / "plan"
-    shutil.copytree(CASES / "_base", plan)
-    (plan / "people.yml").write_text(
+    plan = _with_people(
+        tmp_path,
         "people:\n  - {id: ceo, name: Cora Eng, title: yes}\n  - {id: ana, name: 2026-01-05, title: 'yes'}\n"
         "  - {id: ben, name: yes, title: 2026-01-05}\n",
-        encoding="utf-8",
     )
     with tag_memo():
         memo = Composer.plain_tags
