@@ -8,6 +8,7 @@ very same objects, which the history's diff relies on) and that the history is t
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path, PurePosixPath
 
@@ -15,6 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from northstar.history.timeline import History, update
+from northstar.load import items
 from northstar.load.items import Parts
 from northstar.load.plan import FileCache, Parsed, file_kind, load_plan, parse_file
 from northstar.model import TeamPeriod
@@ -234,3 +236,13 @@ def test_a_scripted_history_is_the_same_read_by_parts(tmp_path: Path) -> None:
     assert [r.changes for r in by_parts.revisions] == [r.changes for r in whole.revisions]
     said = [" ".join(c.text for c in r.changes) for r in whole.revisions]
     assert "target 40 → 41" in said[1] and "target 8 → 9" in said[2] and "target 41 → 40" in said[2]
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet="ab_- #:\n", max_size=60), indent=st.sampled_from(["", " ", "  "]))
+def test_line_starts_are_found_as_a_multiline_caret_finds_them(text: str, indent: str) -> None:
+    """The split looks for a newline, never at every character; the pieces are those of `^`."""
+    assert items._split_lines(text, items._KEY_LINE) == re.split(r"(?m)^(?=[A-Za-z_])", text)
+    assert items._split_lines(text, items._item_line(indent)) == re.split(f"(?m)^(?={indent}-(?: |$))", text)
+    plain = re.search(r"(?m)^(?![A-Za-z_]|- |-$|#|$| )", text)
+    assert (items._PLAIN.search("\n" + text) is None) == (plain is None)
