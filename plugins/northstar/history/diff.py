@@ -204,9 +204,12 @@ def _canon(value: object, show: _Show) -> object:
 
 def _match(old: Sequence[_T], new: Sequence[_T], key: Callable[[_T], Hashable]) -> list[tuple[_T | None, _T | None]]:
     """Pair items by key (equal keys pair in order): one pair per new item in order, then the removed."""
+    keys = list(map(key, old))
+    if len(old) == len(new) and keys == list(map(key, new)):
+        return list(zip(old, new, strict=True))  # the usual edit: the same items in the same order
     waiting: dict[Hashable, deque[int]] = defaultdict(deque)
-    for i, item in enumerate(old):
-        waiting[key(item)].append(i)
+    for i, k in enumerate(keys):
+        waiting[k].append(i)
     used: set[int] = set()
     pairs: list[tuple[_T | None, _T | None]] = []
     for item in new:
@@ -419,6 +422,18 @@ def _objectives(subject: str, old: TeamPeriod, new: TeamPeriod) -> list[_Line]:
     An added or dropped objective is one line: its own key results are not listed again.
     """
 
+    pairs = list(zip(old.objectives, new.objectives, strict=False))
+    if _same_ids(old.objectives, new.objectives) and all(
+        a is b or _same_ids(a.key_results, b.key_results) for a, b in pairs
+    ):  # the usual edit: every objective and key result where it was; only edited ones have lines
+        lines: list[_Line] = []
+        for old_o, new_o in pairs:
+            if old_o is not new_o:
+                lines += _fields(f"{subject} objective `{new_o.id}`", old_o, new_o)
+                for before_kr, kr in zip(old_o.key_results, new_o.key_results, strict=True):
+                    lines += _key_result(f"{subject} key result `{kr.id}`", before_kr, kr)
+        return lines
+
     def flat(tp: TeamPeriod) -> list[tuple[str, KeyResult]]:
         return [(o.id, kr) for o in tp.objectives for kr in o.key_results]
 
@@ -429,7 +444,7 @@ def _objectives(subject: str, old: TeamPeriod, new: TeamPeriod) -> list[_Line]:
         if after is None and before is not None:
             dropped[before[0]].append(before[1])
 
-    lines: list[_Line] = []
+    lines = []
     for before_o, after_o in _match(old.objectives, new.objectives, lambda o: o.id):
         if after_o is None:
             if before_o is not None:
@@ -448,12 +463,20 @@ def _objectives(subject: str, old: TeamPeriod, new: TeamPeriod) -> list[_Line]:
                 continue
             if source[0] != after_o.id:
                 lines.append((f"{kr_subject} moved to objective `{after_o.id}`", False))
-            # The same or equal models: nothing to word (the common case in a long history).
-            if source[1] is not kr and source[1] != kr:
-                lines += _fields(kr_subject, source[1], kr) + _progress(kr_subject, source[1], kr)
+            lines += _key_result(kr_subject, source[1], kr)
         if before_o is not None:
             lines += [(f"{subject} key result `{kr.id}` dropped{_dash(kr)}", False) for kr in dropped[before_o.id]]
     return lines
+
+
+def _same_ids(old: Sequence[Objective | KeyResult], new: Sequence[Objective | KeyResult]) -> bool:
+    return len(old) == len(new) and all(a.id == b.id for a, b in zip(old, new, strict=True))
+
+
+def _key_result(subject: str, old: KeyResult, new: KeyResult) -> list[_Line]:
+    if old is new or old == new:  # the same or equal models: nothing to word (the usual key result)
+        return []
+    return _fields(subject, old, new) + _progress(subject, old, new)
 
 
 def _progress(subject: str, old: KeyResult | Kpi, new: KeyResult | Kpi) -> list[_Line]:
