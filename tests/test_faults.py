@@ -186,13 +186,14 @@ def _garbage_head(repo: PlanRepo) -> str:
 
 
 def _missing_blob(repo: PlanRepo) -> str:
-    blob = repo.git("rev-parse", "HEAD:plan/people.yml").strip()
+    # The first commit's version: the history needs it, the working tree no longer has it.
+    blob = repo.git("rev-parse", "HEAD~1:plan/people.yml").strip()
     _object_path(repo, blob).unlink()
     return f"No history to show: git could not read the history: blob {blob} is missing from the repository"
 
 
 def _truncated_blob(repo: PlanRepo) -> str:
-    blob = repo.git("rev-parse", "HEAD:plan/people.yml").strip()
+    blob = repo.git("rev-parse", "HEAD~1:plan/people.yml").strip()
     path = _object_path(repo, blob)
     path.chmod(0o644)
     path.write_bytes(path.read_bytes()[:7])

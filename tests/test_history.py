@@ -154,6 +154,55 @@ def test_incremental_update_and_rewritten_history(repo: PlanRepo) -> None:
     ]
 
 
+def _scripted_history(repo: PlanRepo) -> None:
+    """Edits of every sort on the main line: a broken revision, a file gone and back, a merge."""
+    sales = "execution/2026-q4/sales.yml"
+    repo.edit(sales, "target: 40", "target: 45")
+    repo.commit("Raise", "2026-09-20")
+    repo.edit("strategy.yml", "reviewed: 2026-06-01", "reviewed: 2026-09-01")
+    repo.edit(sales, "current: 6", "current: 7")
+    repo.commit("Review and check in", "2026-09-30")
+    repo.edit(sales, "target: 45", "target: [45")
+    repo.commit("Oops", "2026-10-02")
+    repo.edit(sales, "target: [45", "target: 50")
+    repo.commit("Fix", "2026-10-03")
+    leadership = (repo.plan / "execution/2026-q4/leadership.yml").read_text(encoding="utf-8")
+    (repo.plan / "execution/2026-q4/leadership.yml").unlink()
+    repo.commit("Drop leadership", "2026-10-04")
+    repo.write("execution/2026-q4/leadership.yml", leadership)
+    repo.commit("Bring leadership back", "2026-10-05")
+    repo.git("checkout", "-q", "-b", "side")
+    repo.edit(sales, "target: 15", "target: 20")
+    repo.commit("Raise proposals", "2026-10-06")
+    repo.git("checkout", "-q", "main")
+    repo.edit("people.yml", "name: Ana Silva", "name: Ana Silva-Costa")
+    repo.commit("Rename", "2026-10-07")
+    repo.git("merge", "-q", "--no-ff", "-m", "Merge side", "side", when="2026-10-08")
+
+
+def _seen(history: History) -> tuple[object, ...]:
+    quarters = {q: commit.sha for q, (commit, _) in history.at_quarter_end.items()}
+    return [(r.commit, r.changes, r.problems) for r in history.revisions], history.last_valid, quarters
+
+
+def test_reading_back_from_head_gives_what_reading_forward_gives(repo: PlanRepo) -> None:
+    """A first read goes from HEAD back; a serve rebuild after a commit goes forward: both agree."""
+    _scripted_history(repo)
+    cold = _history(repo.plan)
+    forward = None
+    for sha in repo.git("rev-list", "--first-parent", "--reverse", "HEAD").split():
+        repo.git("checkout", "-q", "--detach", sha)
+        forward = _history(repo.plan, forward)  # the first commit read alone, then one commit at a time
+    assert forward is not None and len(forward.revisions) == 9
+    assert [r.kind for r in cold.revisions].count("invalid") == 1
+    assert _seen(forward) == _seen(cold)
+    repo.git("checkout", "-q", "main")
+    repo.edit("execution/2026-q4/sales.yml", "target: 50", "target: 55")
+    repo.commit("Raise again", "2026-10-09")
+    extended = _history(repo.plan, cold)  # the read back from HEAD extends from HEAD
+    assert extended.replay is cold.replay and _seen(extended) == _seen(_history(repo.plan))
+
+
 def test_shallow_clone_is_flagged(repo: PlanRepo, tmp_path: Path) -> None:
     for day in ("2026-10-01", "2026-10-02", "2026-10-03"):
         repo.edit("people.yml", "name: Ana Silva", f"name: Ana Silva {day}")

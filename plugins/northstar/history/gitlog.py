@@ -48,6 +48,12 @@ class FileChange:
     """Relative to the plan folder, with forward slashes."""
     blob: str | None
     """The new content's blob id; None when the file was deleted."""
+    old: str | None = None
+    """The content's blob id before the commit; None when the file was added."""
+
+    def undone(self) -> FileChange:
+        """The change that takes the file back to how it was before the commit."""
+        return FileChange(self.path, self.old, self.blob)
 
 
 @dataclass(frozen=True)
@@ -114,8 +120,14 @@ def parse_log(out: str) -> list[tuple[Commit, list[FileChange]]]:
             if not meta.startswith(":"):
                 continue
             parts = meta[1:].split()
-            new_blob, status = parts[3], parts[4]
-            changes.append(FileChange(path, None if status == "D" or new_blob == ZERO else new_blob))
+            old_blob, new_blob, status = parts[2], parts[3], parts[4]
+            changes.append(
+                FileChange(
+                    path,
+                    None if status == "D" or new_blob == ZERO else new_blob,
+                    None if status == "A" or old_blob == ZERO else old_blob,
+                )
+            )
         entries.append((commit, changes))
     return entries
 

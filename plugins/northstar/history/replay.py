@@ -47,6 +47,22 @@ class Replay:
         self._at: dict[str, int] = {}
         """Plan-relative path -> its index in `_execution`."""
 
+    def knows(self, rel: str, blob: str) -> bool:
+        """Whether `apply` can do without this file's content: already parsed, or never read."""
+        kind = file_kind(PurePosixPath(rel))
+        return kind is None or kind == "unknown" or (self.known is not None and self.known(kind, blob) is not None)
+
+    def copy(self) -> Replay:
+        """Another replay at the same revision, moved on independently of this one."""
+        other = Replay(self.root, self.known)
+        other.files = dict(self.files)
+        other._errors = self._errors
+        other._singles = {kind: set(paths) for kind, paths in self._singles.items()}
+        other._invalid_execution = self._invalid_execution
+        other._execution = list(self._execution) if self._execution is not None else None
+        other._at = dict(self._at)
+        return other
+
     def apply(
         self, changes: Iterable[FileChange], read: Callable[[str], bytes], parts: Parts | None = None
     ) -> tuple[Plan, int]:

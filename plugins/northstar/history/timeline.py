@@ -12,7 +12,15 @@ from northstar.dates import add_months
 from northstar.git import GitError
 from northstar.history.changes import Change, classify
 from northstar.history.diff import diff_plans
-from northstar.history.gitlog import Commit, is_ancestor, read_blobs, read_log, repo_state
+from northstar.history.gitlog import (
+    Commit,
+    FileChange,
+    RepoState,
+    is_ancestor,
+    read_blobs,
+    read_log,
+    repo_state,
+)
 from northstar.history.replay import Replay
 from northstar.load.items import Parts
 from northstar.load.plan import Parsed
@@ -85,38 +93,107 @@ def update(
     if previous is not None and previous.head == state.head and previous.shallow == state.shallow:
         return previous
     extend = previous is not None and is_ancestor(previous.head, state.head, plan_dir)
+    reading = _Reading(plan_dir, state, progress, known, parts)
     try:
-        entries = read_log(plan_dir, previous.head if extend and previous else None)
-        blobs = read_blobs(plan_dir, {c.blob for _, changes in entries for c in changes if c.blob})
+        if extend and previous is not None:
+            return reading.forward(previous, read_log(plan_dir, previous.head))
+        return reading.backward(read_log(plan_dir))
     except GitError as exc:
         return Unavailable(f"git could not read the history: {exc}")
-    if extend and previous is not None:
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """One read of the history up to `state`: its commits are given to `backward` or `forward`."""
+
+    plan_dir: Path
+    state: RepoState
+    progress: Callable[[str, int, int], None] | None
+    known: Callable[[str, str], Parsed | None] | None
+    parts: Parts | None
+
+    def backward(self, entries: list[tuple[Commit, list[FileChange]]]) -> History:
+        """The whole history, read from HEAD back to the first commit.
+
+        HEAD's files are mostly the working tree's, already parsed (`known`); going back, each
+        commit costs the files it changed. Read forward, the first commit would cost every file
+        of the plan as it was then. A revision's changes are worded once the valid revision
+        before it is reached.
+        """
+        head: dict[str, str] = {}
+        for _, changes in entries:
+            for change in changes:
+                if change.blob is None:
+                    head.pop(change.path, None)
+                else:
+                    head[change.path] = change.blob
+        replay = Replay(self.plan_dir, self.known)
+        wanted = {blob for path, blob in head.items() if not replay.knows(path, blob)}
+        wanted |= {c.old for _, changes in entries[1:] for c in changes if c.old}
+        read = read_blobs(self.plan_dir, wanted).__getitem__
+        parts = self._revision_parts()
+        at = replay.apply([FileChange(path, blob) for path, blob in sorted(head.items())], read, parts)
+        history = History(self.state.head, self.state.shallow, replay=replay.copy())  # HEAD's, to extend later
+        revisions: list[Revision | None] = [None] * len(entries)
+        newer: tuple[int, Plan] | None = None
+        """The oldest valid revision read so far: its changes wait for the valid one before it."""
+        for index in range(len(entries) - 1, -1, -1):
+            self._report(len(entries) - index, len(entries))
+            commit, changes = entries[index]
+            plan, errors = at
+            if errors or not plan.complete:
+                revisions[index] = Revision(commit, (), max(1, errors))
+            else:
+                if newer is None:
+                    history.last_valid = plan
+                else:
+                    revisions[newer[0]] = Revision(entries[newer[0]][0], tuple(diff_plans(plan, newer[1])))
+                newer = (index, plan)
+                for _, quarter in plan.quarters():
+                    if commit.day <= quarter.end:
+                        history.at_quarter_end.setdefault(quarter.id, (commit, plan))  # the newest counts
+            if index:
+                at = replay.apply([c.undone() for c in changes], read, parts)
+        if newer is not None:
+            revisions[newer[0]] = Revision(entries[newer[0]][0], tuple(diff_plans(None, newer[1])))
+        history.revisions = [r for r in revisions if r is not None]
+        return history
+
+    def forward(self, previous: History, entries: list[tuple[Commit, list[FileChange]]]) -> History:
+        """`previous` extended by the commits after it, its replay moved forward in place."""
+        read = read_blobs(self.plan_dir, {c.blob for _, changes in entries for c in changes if c.blob}).__getitem__
         history = History(
-            state.head,
-            state.shallow,
+            self.state.head,
+            self.state.shallow,
             list(previous.revisions),
             previous.last_valid,
             dict(previous.at_quarter_end),
             previous.replay,  # moved forward in place: `previous` is superseded by what this returns
         )
-    else:
-        history = History(state.head, state.shallow)
-    replay = history.replay = history.replay or Replay(plan_dir, known)
-    revision_parts = parts.derived() if parts is not None else Parts()  # one revision per file, dropped after
-    total, step = len(entries), max(50, len(entries) // 20)
-    for done, (commit, changes) in enumerate(entries, 1):
-        if progress is not None and total > step and (done % step == 0 or done == total):
-            progress("reading history", done, total)
-        plan, errors = replay.apply(changes, blobs.__getitem__, revision_parts)
-        if errors or not plan.complete:
-            history.revisions.append(Revision(commit, (), max(1, errors)))
-            continue
-        history.revisions.append(Revision(commit, tuple(diff_plans(history.last_valid, plan))))
-        history.last_valid = plan
-        for _, quarter in plan.quarters():
-            if commit.day <= quarter.end:
-                history.at_quarter_end[quarter.id] = (commit, plan)
-    return history
+        replay = history.replay = history.replay or Replay(self.plan_dir, self.known)
+        parts = self._revision_parts()
+        for done, (commit, changes) in enumerate(entries, 1):
+            self._report(done, len(entries))
+            plan, errors = replay.apply(changes, read, parts)
+            if errors or not plan.complete:
+                history.revisions.append(Revision(commit, (), max(1, errors)))
+                continue
+            history.revisions.append(Revision(commit, tuple(diff_plans(history.last_valid, plan))))
+            history.last_valid = plan
+            for _, quarter in plan.quarters():
+                if commit.day <= quarter.end:
+                    history.at_quarter_end[quarter.id] = (commit, plan)
+        return history
+
+    def _revision_parts(self) -> Parts:
+        """Parts for the revisions: one version per file, found first among the working tree's."""
+        return self.parts.derived() if self.parts is not None else Parts()
+
+    def _report(self, done: int, total: int) -> None:
+        """Tell `progress` about every twentieth of a long read (at most every fiftieth commit)."""
+        step = max(50, total // 20)
+        if self.progress is not None and total > step and (done % step == 0 or done == total):
+            self.progress("reading history", done, total)
 
 
 @dataclass(frozen=True)
