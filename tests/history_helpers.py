@@ -21,7 +21,7 @@ class PlanRepo:
         self.git("init", "-q", "-b", "main")
         self.commit("Create the plan", "2026-07-02")
 
-    def git(self, *args: str, when: str = "2026-07-02") -> str:
+    def git(self, *args: str, when: str = "2026-07-02", stdin: str | None = None) -> str:
         stamp = f"{when}T12:00:00+00:00"
         env = {**os.environ, "GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp}
         done = subprocess.run(
@@ -31,6 +31,7 @@ class PlanRepo:
             check=True,
             capture_output=True,
             text=True,
+            input=stdin,
         )
         return done.stdout
 

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import subprocess
+import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from northstar.build import Builder, Settings
+from northstar.git import GitError
 from northstar.history.changes import Change
+from northstar.history.gitlog import BlobStream
 from northstar.history.timeline import History, Unavailable, summarize, update
 
 from tests.history_helpers import PlanRepo
@@ -249,17 +253,22 @@ def test_no_process_per_commit(repo: PlanRepo, monkeypatch: pytest.MonkeyPatch) 
         repo.edit("execution/2026-q4/sales.yml", f"current: {day + 5}", f"current: {day + 6}")
         repo.commit(f"Day {day}", f"2026-10-{day:02d}")
     calls: list[list[str]] = []
-    real_run = subprocess.run
 
-    def counting_run(args: list[str], *rest: object, **kwargs: object) -> object:
-        calls.append(list(args))
-        return real_run(args, *rest, **kwargs)  # type: ignore[call-overload]
+    class CountingPopen(subprocess.Popen[bytes]):
+        def __init__(self, args: list[str], *rest: Any, **kwargs: Any) -> None:
+            calls.append([Path(args[0]).name, *args[1:]])
+            super().__init__(args, *rest, **kwargs)
 
-    monkeypatch.setattr(subprocess, "run", counting_run)
+    monkeypatch.setattr(subprocess, "Popen", CountingPopen)
     history = _history(repo.plan)
     assert len(history.revisions) == 21
-    assert len(calls) == 3, [c[1] for c in calls]  # rev-parse, log, cat-file --batch
-    assert Path(calls[1][0]).name == "git" and calls[1][1] == "log"
+    # rev-parse, ls-tree, log, cat-file --batch; with a progress display, one rev-list --count
+    assert [c[:2] for c in calls] == [["git", "rev-parse"], ["git", "ls-tree"], ["git", "log"], ["git", "cat-file"]]
+    calls.clear()
+    seen: list[tuple[int, int]] = []
+    assert isinstance(update(repo.plan, progress=lambda _, done, total: seen.append((done, total))), History)
+    assert [c[1] for c in calls] == ["rev-parse", "ls-tree", "log", "cat-file", "rev-list"]
+    assert seen == []  # 21 commits: too few to show progress (see test_progress_output for more)
 
 
 def test_history_reuses_the_working_trees_parses(repo: PlanRepo) -> None:
@@ -279,3 +288,37 @@ def test_history_reuses_the_working_trees_parses(repo: PlanRepo) -> None:
     (edited,) = [w for p, w in again.report.plan.execution if p.name == "sales.yml"]
     targets = [[kr.target for o in w.objectives for kr in o.key_results] for w in (committed, edited)]
     assert 50 in targets[0] and 70 not in targets[0] and 70 in targets[1]  # HEAD's content, not the tree's
+
+
+def test_blobs_stream_both_ways_without_stalling(tmp_path: Path) -> None:
+    """Far more blobs asked for ahead than a pipe holds, of every size: each comes back whole."""
+    repo = PlanRepo(tmp_path / "repo")
+    # 2,000 ids fill the pipe to git (64 KiB) while git waits on its full pipe back; some are large
+    contents = [(f"{i:04d}\n" * (i * 37 % 400 + 40_000 * (i % 500 == 7))).encode() for i in range(2000)]
+    files = tmp_path / "blobs"
+    files.mkdir()
+    for i, content in enumerate(contents):
+        (files / f"{i}").write_bytes(content)
+    paths = "\n".join(str(files / f"{i}") for i in range(len(contents)))
+    ids = repo.git("hash-object", "-w", "--stdin-paths", stdin=paths).split()
+    got: dict[str, bytes] = {}
+
+    def read() -> None:
+        with BlobStream(repo.plan) as blobs:
+            blobs.want(ids)  # more than BlobStream.AHEAD: the stream reads some while it asks
+            got.update((blob, blobs[blob]) for blob in reversed(ids))  # read in another order
+            assert blobs[ids[0]] == contents[0]  # read again, from what was kept
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    reader.join(120)  # a guard against a stall, not a measure of speed
+    assert not reader.is_alive(), "the blob stream stalled"
+    assert [got[blob] for blob in ids] == contents
+
+
+def test_a_blob_git_does_not_have_is_named(repo: PlanRepo) -> None:
+    people, missing = repo.git("rev-parse", "HEAD:plan/people.yml").strip(), "1" * 40
+    with BlobStream(repo.plan) as blobs, pytest.raises(GitError, match=f"blob {missing} is missing"):
+        blobs.want([people, missing])
+        assert blobs[people].startswith(b"people:")
+        blobs[missing]

@@ -6,7 +6,7 @@ import contextlib
 from pathlib import Path
 
 from northstar.git import GitError, run_git
-from northstar.history.gitlog import read_blobs
+from northstar.history.gitlog import read_blobs, read_tree
 from northstar.load import Loaded
 from northstar.load.plan import Parsed, load_plan_from
 
@@ -17,13 +17,7 @@ def plan_at(plan_dir: Path, rev: str) -> Loaded:
     Raises:
         GitError: `rev` is not a revision of the repository.
     """
-    out = run_git("ls-tree", "-r", "-z", rev, "--", ".", cwd=plan_dir)
-    files: dict[str, str] = {}
-    for entry in out.split("\0"):
-        meta, _, path = entry.partition("\t")
-        parts = meta.split()
-        if len(parts) == 3 and parts[1] == "blob":
-            files[path] = parts[2]
+    files = read_tree(plan_dir, rev)
     blobs = read_blobs(plan_dir, files.values())
     cache: dict[tuple[str, str], Parsed] = {}
     return load_plan_from(plan_dir, files, blobs.__getitem__, cache)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+import contextlib
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
@@ -13,12 +15,16 @@ from northstar.git import GitError
 from northstar.history.changes import Change, classify
 from northstar.history.diff import diff_plans
 from northstar.history.gitlog import (
+    BlobStream,
     Commit,
+    CommitCount,
     FileChange,
+    LogStream,
     RepoState,
     is_ancestor,
     read_blobs,
     read_log,
+    read_tree,
     repo_state,
 )
 from northstar.history.replay import Replay
@@ -97,7 +103,7 @@ def update(
     try:
         if extend and previous is not None:
             return reading.forward(previous, read_log(plan_dir, previous.head))
-        return reading.backward(read_log(plan_dir))
+        return reading.backward()
     except GitError as exc:
         return Unavailable(f"git could not read the history: {exc}")
 
@@ -112,51 +118,49 @@ class _Reading:
     known: Callable[[str, str], Parsed | None] | None
     parts: Parts | None
 
-    def backward(self, entries: list[tuple[Commit, list[FileChange]]]) -> History:
-        """The whole history, read from HEAD back to the first commit.
+    def backward(self) -> History:
+        """The whole history, read from HEAD back to the first commit while git still writes it.
 
         HEAD's files are mostly the working tree's, already parsed (`known`); going back, each
         commit costs the files it changed. Read forward, the first commit would cost every file
-        of the plan as it was then. A revision's changes are worded once the valid revision
-        before it is reached.
+        of the plan as it was then, and nothing could start before git's whole log was written.
+        A revision's changes are worded once the valid revision before it is reached.
         """
-        head: dict[str, str] = {}
-        for _, changes in entries:
-            for change in changes:
-                if change.blob is None:
-                    head.pop(change.path, None)
+        head = read_tree(self.plan_dir, self.state.head)
+        with contextlib.ExitStack() as running:
+            log = running.enter_context(LogStream(self.plan_dir, self.state.head))
+            blobs = running.enter_context(BlobStream(self.plan_dir))
+            counting = running.enter_context(CommitCount(self.plan_dir, self.state.head)) if self.progress else None
+            replay = Replay(self.plan_dir, self.known)
+            blobs.want(blob for path, blob in sorted(head.items()) if not replay.knows(path, blob))
+            parts = self._revision_parts()
+            at = replay.apply([FileChange(path, blob) for path, blob in sorted(head.items())], blobs.__getitem__, parts)
+            history = History(self.state.head, self.state.shallow, replay=replay.copy())  # HEAD's, to extend later
+            revisions: list[Revision] = []  # newest first
+            newer: tuple[int, Plan] | None = None
+            """The oldest valid revision read so far: its changes wait for the valid one before it."""
+            for done, (commit, changes) in enumerate(_ahead(log, lambda entry: blobs.want(_olds(entry))), 1):
+                if counting is not None:
+                    self._report(done, max(done, counting.value()))
+                plan, errors = at
+                if errors or not plan.complete:
+                    revisions.append(Revision(commit, (), max(1, errors)))
                 else:
-                    head[change.path] = change.blob
-        replay = Replay(self.plan_dir, self.known)
-        wanted = {blob for path, blob in head.items() if not replay.knows(path, blob)}
-        wanted |= {c.old for _, changes in entries[1:] for c in changes if c.old}
-        read = read_blobs(self.plan_dir, wanted).__getitem__
-        parts = self._revision_parts()
-        at = replay.apply([FileChange(path, blob) for path, blob in sorted(head.items())], read, parts)
-        history = History(self.state.head, self.state.shallow, replay=replay.copy())  # HEAD's, to extend later
-        revisions: list[Revision | None] = [None] * len(entries)
-        newer: tuple[int, Plan] | None = None
-        """The oldest valid revision read so far: its changes wait for the valid one before it."""
-        for index in range(len(entries) - 1, -1, -1):
-            self._report(len(entries) - index, len(entries))
-            commit, changes = entries[index]
-            plan, errors = at
-            if errors or not plan.complete:
-                revisions[index] = Revision(commit, (), max(1, errors))
-            else:
-                if newer is None:
-                    history.last_valid = plan
-                else:
-                    revisions[newer[0]] = Revision(entries[newer[0]][0], tuple(diff_plans(plan, newer[1])))
-                newer = (index, plan)
-                for _, quarter in plan.quarters():
-                    if commit.day <= quarter.end:
-                        history.at_quarter_end.setdefault(quarter.id, (commit, plan))  # the newest counts
-            if index:
-                at = replay.apply([c.undone() for c in changes], read, parts)
+                    if newer is None:
+                        history.last_valid = plan
+                    else:
+                        revisions[newer[0]] = replace(revisions[newer[0]], changes=tuple(diff_plans(plan, newer[1])))
+                    newer = (len(revisions), plan)
+                    revisions.append(Revision(commit))
+                    for _, quarter in plan.quarters():
+                        if commit.day <= quarter.end:
+                            history.at_quarter_end.setdefault(quarter.id, (commit, plan))  # the newest counts
+                at = replay.apply([c.undone() for c in changes], blobs.__getitem__, parts)
+            if counting is not None and counting.value() != len(revisions):  # else the loop said it
+                self._report(len(revisions), len(revisions))
         if newer is not None:
-            revisions[newer[0]] = Revision(entries[newer[0]][0], tuple(diff_plans(None, newer[1])))
-        history.revisions = [r for r in revisions if r is not None]
+            revisions[newer[0]] = replace(revisions[newer[0]], changes=tuple(diff_plans(None, newer[1])))
+        history.revisions = revisions[::-1]
         return history
 
     def forward(self, previous: History, entries: list[tuple[Commit, list[FileChange]]]) -> History:
@@ -194,6 +198,28 @@ class _Reading:
         step = max(50, total // 20)
         if self.progress is not None and total > step and (done % step == 0 or done == total):
             self.progress("reading history", done, total)
+
+
+def _olds(entry: tuple[Commit, list[FileChange]]) -> list[str]:
+    """The blobs that undoing this commit needs."""
+    return [c.old for c in entry[1] if c.old]
+
+
+_AHEAD = 32
+"""How many commits the history reads ahead of the one it undoes, asking git for their blobs."""
+
+
+def _ahead(
+    entries: Iterable[tuple[Commit, list[FileChange]]], seen: Callable[[tuple[Commit, list[FileChange]]], None]
+) -> Iterator[tuple[Commit, list[FileChange]]]:
+    """`entries` in order, each handed to `seen` `_AHEAD` entries before it is yielded."""
+    queue: deque[tuple[Commit, list[FileChange]]] = deque()
+    for entry in entries:
+        seen(entry)
+        queue.append(entry)
+        if len(queue) > _AHEAD:
+            yield queue.popleft()
+    yield from queue
 
 
 @dataclass(frozen=True)
