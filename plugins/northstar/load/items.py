@@ -160,8 +160,14 @@ class _Part:
 def _item_type(model_cls: type[Model], head: str) -> type[BaseModel] | None:
     """The model of the items of the list under this top-level key line, if it is one."""
     match = _BLOCK_KEY.fullmatch(head)
-    field = model_cls.model_fields.get(match.group(1)) if match else None
-    return _model_items(field.annotation) if field is not None else None
+    return _list_fields(model_cls).get(match.group(1)) if match else None
+
+
+@functools.cache
+def _list_fields(model: type[BaseModel]) -> dict[str, type[BaseModel]]:
+    """Field name -> item model, for the fields of `model` that are lists of models, in field order."""
+    fields = ((name, _model_items(field.annotation)) for name, field in model.model_fields.items())
+    return {name: item for name, item in fields if item is not None}
 
 
 def _model_items(annotation: Any) -> type[BaseModel] | None:
@@ -226,10 +232,9 @@ def _nested(item: type[BaseModel], text: str) -> tuple[str, type[BaseModel], str
         return None
     column = len(first.group(0))
     after_newline = "\n" + text  # a line's newline there is at the index where the line starts in text
-    for name, field in item.model_fields.items():
-        inner = _model_items(field.annotation)
-        key = _list_key(column, name).search(after_newline) if inner else None
-        if inner is None or key is None:
+    for name, inner in _list_fields(item).items():
+        key = _list_key(column, name).search(after_newline)
+        if key is None:
             continue
         start = key.end() - 1  # where the list's first line starts in text
         end = _list_end(column).search(after_newline, start)
