@@ -46,10 +46,11 @@ class Replay:
         """Valid team files in path order; None when a file came or went (sorted again on demand)."""
         self._at: dict[str, int] = {}
         """Plan-relative path -> its index in `_execution`."""
+        self._places: dict[str, tuple[str | None, Path]] = {}
 
     def knows(self, rel: str, blob: str) -> bool:
         """Whether `apply` can do without this file's content: already parsed, or never read."""
-        kind = file_kind(PurePosixPath(rel))
+        kind = self._place(rel)[0]
         return kind is None or kind == "unknown" or (self.known is not None and self.known(kind, blob) is not None)
 
     def copy(self) -> Replay:
@@ -61,6 +62,7 @@ class Replay:
         other._invalid_execution = self._invalid_execution
         other._execution = list(self._execution) if self._execution is not None else None
         other._at = dict(self._at)
+        other._places = self._places  # the same paths have the same places
         return other
 
     def apply(
@@ -104,12 +106,18 @@ class Replay:
         )
         return plan, errors
 
+    def _place(self, rel_text: str) -> tuple[str | None, Path]:
+        """The kind and full path of a plan-relative path (a history names the same few thousand)."""
+        place = self._places.get(rel_text)
+        if place is None:
+            rel = PurePosixPath(rel_text)
+            place = self._places[rel_text] = (file_kind(rel), self.root.joinpath(*rel.parts))
+        return place
+
     def _add(self, rel_text: str, blob: str, read: Callable[[str], bytes], parts: Parts | None) -> None:
-        rel = PurePosixPath(rel_text)
-        kind = file_kind(rel)
+        kind, path = self._place(rel_text)
         if kind is None:
             return
-        path = self.root.joinpath(*rel.parts)
         model: Model | None = None
         errors = 0
         if kind != "unknown":  # an unknown file is only a warning, and its content never matters
