@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+import sys
 import threading
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from northstar.history.changes import Change
 from northstar.history.gitlog import BlobStream
 from northstar.history.timeline import History, Unavailable, summarize, update
 
+from tests.conftest import ROOT
 from tests.history_helpers import PlanRepo
 
 
@@ -205,6 +207,32 @@ def test_reading_back_from_head_gives_what_reading_forward_gives(repo: PlanRepo)
     repo.commit("Raise again", "2026-10-09")
     extended = _history(repo.plan, cold)  # the read back from HEAD extends from HEAD
     assert extended.replay is cold.replay and _seen(extended) == _seen(_history(repo.plan))
+
+
+def test_a_generated_history_reads_the_same_back_and_forward(tmp_path: Path) -> None:
+    """Many edits over many files: going back, only the places undone are compared."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import generate  # noqa: PLC0415 - the benchmark's plan generator, not a package
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+    generate.commit_history(tmp_path, generate.plan_files("S", 5), 120, 5)
+    plan = tmp_path / "plan"
+    cold = _history(plan)
+    shas = subprocess.run(
+        ["git", "rev-list", "--first-parent", "--reverse", "HEAD"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    forward = None
+    for sha in shas[::15] + shas[-1:]:  # the first commit alone, then fifteen commits at a time
+        subprocess.run(["git", "checkout", "-q", "--detach", sha], cwd=tmp_path, check=True)
+        forward = _history(plan, forward)
+    assert forward is not None and len(forward.revisions) == 120
+    assert sum(len(r.changes) for r in cold.revisions) > 120
+    assert _seen(forward) == _seen(cold)
 
 
 def test_shallow_clone_is_flagged(repo: PlanRepo, tmp_path: Path) -> None:

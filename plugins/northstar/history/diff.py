@@ -10,7 +10,7 @@ from __future__ import annotations
 import operator
 import re
 from collections import defaultdict, deque
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Collection, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from itertools import compress
@@ -144,10 +144,12 @@ _T = TypeVar("_T")
 _M = TypeVar("_M", bound=_Identified)
 
 
-def diff_plans(old: Plan | None, new: Plan) -> list[Change]:
+def diff_plans(old: Plan | None, new: Plan, *, edited: Collection[int] | None = None) -> list[Change]:
     """What changed from `old` to `new`, in a fixed order; `old=None` means the plan was just created.
 
     Strategy changes come first, then company, people, teams and the team files by (period, team).
+    `edited`, when the caller knows it, holds the only places where `execution` may differ (the
+    two have the same files in the same order); else every place is compared.
     """
     was = old if old is not None else Plan(root=new.root)
     # Files that did not change between revisions are the very same parsed objects (the loader
@@ -157,7 +159,7 @@ def diff_plans(old: Plan | None, new: Plan) -> list[Change]:
         ("execution", [] if was.company is new.company else _company(was.company, new.company)),
         ("execution", [] if was.people is new.people else _by_id(_people(was), _people(new), _person)),
         ("execution", [] if was.teams is new.teams else _by_id(_teams(was), _teams(new), _team)),
-        ("execution", _execution(was.execution, new.execution)),
+        ("execution", _execution(was.execution, new.execution, edited if old is not None else None)),
     ]
     return [Change(layer, text, check_in) for layer, lines in sections for text, check_in in lines]
 
@@ -361,14 +363,20 @@ def _teams(plan: Plan) -> list[Team]:
 
 
 def _execution(
-    old_files: Sequence[tuple[Path, TeamPeriod]], new_files: Sequence[tuple[Path, TeamPeriod]]
+    old_files: Sequence[tuple[Path, TeamPeriod]],
+    new_files: Sequence[tuple[Path, TeamPeriod]],
+    places: Collection[int] | None,
 ) -> list[_Line]:
     def key(tp: TeamPeriod) -> tuple[str, str]:
         return (tp.period, tp.team)
 
     if len(old_files) == len(new_files):  # the usual commit: the same files, a few of them edited
         # The history replaces only the entries of edited files: find them without a Python loop.
-        changed = compress(range(len(new_files)), map(operator.is_not, old_files, new_files))
+        changed: Iterable[int] = (
+            sorted(places)
+            if places is not None
+            else compress(range(len(new_files)), map(operator.is_not, old_files, new_files))
+        )
         edited = [(old_files[i][1], new_files[i][1]) for i in changed if old_files[i][1] is not new_files[i][1]]
         if all(key(a) == key(b) for a, b in edited):
             # Files under one key pair up in order either way, and untouched files add no lines.

@@ -47,6 +47,9 @@ class Replay:
         self._at: dict[str, int] = {}
         """Plan-relative path -> its index in `_execution`."""
         self._places: dict[str, tuple[str | None, Path]] = {}
+        self.edited: set[int] | None = None
+        """The places in the plan's `execution` that the last `apply` changed; None when it moved
+        files about (a file came, went, or turned valid or invalid): then any place may differ."""
 
     def knows(self, rel: str, blob: str) -> bool:
         """Whether `apply` can do without this file's content: already parsed, or never read."""
@@ -73,6 +76,7 @@ class Replay:
         The plan is whole (`complete`) only when every required file is there and valid. With
         `parts`, a changed file is parsed only where it differs from its last revision read.
         """
+        self.edited = set()
         for change in changes:
             before = self.files.get(change.path)
             self._drop(change.path)
@@ -82,8 +86,11 @@ class Replay:
             if self._execution is not None and _valid_work(before) and _valid_work(after):
                 assert after is not None and isinstance(after.model, TeamPeriod)  # noqa: S101 - just checked
                 self._execution[self._at[change.path]] = (after.path, after.model)  # edited in place
+                self.edited.add(self._at[change.path])
             elif _valid_work(before) or _valid_work(after):
                 self._execution = None
+        if self._execution is None:
+            self.edited = None
         missing = [k for k in REQUIRED if k not in self._singles]
         doubled = sum(len(paths) - 1 for paths in self._singles.values())
         errors = self._errors + len(missing) + doubled

@@ -139,6 +139,8 @@ class _Reading:
             revisions: list[Revision] = []  # newest first
             newer: tuple[int, Plan] | None = None
             """The oldest valid revision read so far: its changes wait for the valid one before it."""
+            edited: set[int] | None = set()
+            """The places of the plan's `execution` undone since `newer` (None: any place)."""
             for done, (commit, changes) in enumerate(_ahead(log, lambda entry: blobs.want(_olds(entry))), 1):
                 if counting is not None:
                     self._report(done, max(done, counting.value()))
@@ -149,13 +151,15 @@ class _Reading:
                     if newer is None:
                         history.last_valid = plan
                     else:
-                        revisions[newer[0]] = replace(revisions[newer[0]], changes=tuple(diff_plans(plan, newer[1])))
-                    newer = (len(revisions), plan)
+                        changes_then = diff_plans(plan, newer[1], edited=edited)
+                        revisions[newer[0]] = replace(revisions[newer[0]], changes=tuple(changes_then))
+                    newer, edited = (len(revisions), plan), set()
                     revisions.append(Revision(commit))
                     for _, quarter in plan.quarters():
                         if commit.day <= quarter.end:
                             history.at_quarter_end.setdefault(quarter.id, (commit, plan))  # the newest counts
                 at = replay.apply([c.undone() for c in changes], blobs.__getitem__, parts)
+                edited = edited | replay.edited if edited is not None and replay.edited is not None else None
             if counting is not None and counting.value() != len(revisions):  # else the loop said it
                 self._report(len(revisions), len(revisions))
         if newer is not None:
