@@ -276,7 +276,7 @@ def _by_id(
         elif after is None and before is not None:
             gone = _KINDS[type(before)].gone
             lines.append((removed(before) if removed else f"{subject(before)} {gone}{_dash(before)}", False))
-        elif before is not None and after is not None:
+        elif before is not None and after is not None and before is not after:  # the same object: unchanged
             lines += _fields(subject(after), before, after)
             if inner is not None:
                 lines += inner(subject(after), before, after)
