@@ -321,8 +321,9 @@ def test_history_reuses_the_working_trees_parses(repo: PlanRepo) -> None:
 def test_blobs_stream_both_ways_without_stalling(tmp_path: Path) -> None:
     """Far more blobs asked for ahead than a pipe holds, of every size: each comes back whole."""
     repo = PlanRepo(tmp_path / "repo")
-    # 2,000 ids fill the pipe to git (64 KiB) while git waits on its full pipe back; some are large
-    contents = [(f"{i:04d}\n" * (i * 37 % 400 + 40_000 * (i % 500 == 7))).encode() for i in range(2000)]
+    # 6,000 ids (240 KiB) overfill the pipe to git while git waits on its full pipe back (at most
+    # 1 MiB, some 1,100 of these blobs); a few blobs are larger than any pipe
+    contents = [(f"{i:05d}\n" * (i * 37 % 300 + 40_000 * (i % 1500 == 7))).encode() for i in range(6000)]
     files = tmp_path / "blobs"
     files.mkdir()
     for i, content in enumerate(contents):

@@ -22,6 +22,11 @@ from typing import Self
 
 from northstar.git import GitError, run_git
 
+try:
+    import fcntl
+except ImportError:  # not on this system: pipes keep their default size
+    fcntl = None  # type: ignore[assignment]
+
 _RECORD, _FIELD = "\x1e", "\x1f"
 _FORMAT = f"{_RECORD}%H{_FIELD}%P{_FIELD}%an{_FIELD}%cI{_FIELD}%s"
 ZERO = "0" * 40
@@ -180,6 +185,21 @@ def read_blobs(plan_dir: Path, blobs: Iterable[str]) -> dict[str, bytes]:
     return contents
 
 
+_PIPE = 1 << 20
+"""How much git may write ahead of the reader: some 200 plan files, where a pipe holds 64 KiB."""
+
+
+def _widen(pipe: int) -> None:
+    """Let git write ahead while the reader is busy, where the system allows a wider pipe.
+
+    With a narrow pipe git waits each time it is full, and then the reader waits for git to be
+    scheduled again (the history at L waited 0.07 s in all for blobs).
+    """
+    if fcntl is not None and hasattr(fcntl, "F_SETPIPE_SZ"):
+        with contextlib.suppress(OSError):  # above the system's limit: keep the default
+            fcntl.fcntl(pipe, fcntl.F_SETPIPE_SZ, _PIPE)
+
+
 class _Git:
     """A git process read as it writes, stopped on leaving its `with` block.
 
@@ -198,12 +218,14 @@ class _Git:
                 stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
                 stderr=self._errors,
+                bufsize=_PIPE,
             )
         except OSError as exc:
             self._errors.close()
             raise GitError(str(exc)) from exc
         assert self.process.stdout is not None  # noqa: S101 - asked for above
         self.stdout = self.process.stdout
+        _widen(self.stdout.fileno())
 
     def failure(self, fallback: str) -> GitError:
         """What went wrong, once git has ended: its own message when it gave one."""
