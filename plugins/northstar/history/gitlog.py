@@ -290,30 +290,31 @@ class BlobStream(_Git):
     """
 
     AHEAD = 256
+    BATCH = 16
+    """Asked-for blobs go to git in batches (a write each) unless one of them is needed sooner."""
 
     def __init__(self, plan_dir: Path) -> None:
         super().__init__(["cat-file", "--batch"], plan_dir, stdin=True)
         assert self.process.stdin is not None  # noqa: S101 - asked for above
         self._stdin = self.process.stdin
         self._asked: deque[str] = deque()
+        self._unsent = 0
         self._waiting: set[str] = set()
         self._got: dict[str, bytes] = {}
 
     def want(self, blobs: Iterable[str]) -> None:
-        """Ask git for these blobs now, to be read later."""
-        try:
-            for blob in blobs:
-                if blob in self._got or blob in self._waiting:
-                    continue
-                if len(self._asked) >= self.AHEAD:
-                    self._stdin.flush()
-                    self._receive()
-                self._stdin.write(f"{blob}\n".encode())
-                self._asked.append(blob)
-                self._waiting.add(blob)
-            self._stdin.flush()
-        except OSError as exc:  # git stopped reading: say why
-            raise self.failure(f"git cat-file failed: {exc}") from exc
+        """Ask git for these blobs, to be read later."""
+        for blob in blobs:
+            if blob in self._got or blob in self._waiting:
+                continue
+            if len(self._asked) >= self.AHEAD:
+                self._receive()
+            self._stdin.write(f"{blob}\n".encode())
+            self._asked.append(blob)
+            self._waiting.add(blob)
+            self._unsent += 1
+        if self._unsent >= self.BATCH:
+            self._send()
 
     def __getitem__(self, blob: str) -> bytes:
         if blob not in self._got and blob not in self._waiting:
@@ -322,7 +323,16 @@ class BlobStream(_Git):
             self._receive()
         return self._got[blob]
 
+    def _send(self) -> None:
+        try:
+            self._stdin.flush()
+        except OSError as exc:  # git stopped reading: say why
+            raise self.failure(f"git cat-file failed: {exc}") from exc
+        self._unsent = 0
+
     def _receive(self) -> None:
+        if self._unsent >= len(self._asked):
+            self._send()  # the blob read next (the oldest asked for) has not gone to git yet
         blob = self._asked.popleft()
         self._waiting.discard(blob)
         header = self.stdout.readline().split()
