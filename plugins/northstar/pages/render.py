@@ -31,7 +31,7 @@ class Renderer:
             lstrip_blocks=True,
             keep_trailing_newline=True,
             undefined=StrictUndefined,
-            finalize=_inert,
+            finalize=_Inert().text,
         )
         self.env.filters["md"] = text.block
         self.env.filters["md_inline"] = text.inline
@@ -54,16 +54,33 @@ _INERT = str.maketrans(
 """HTML escaping plus Markdown's active punctuation as character references, in one pass."""
 
 
-def _inert(value: Any) -> Any:
+class _Inert:
     """Every `{{ value }}` that is plain text (not already Markup) comes out as inert text.
 
     Pages are Markdown, so escaping HTML is not enough: a title of `[x](javascript:alert(1))` in a
     heading would become a live link, and `{: onclick=... }` an attribute (attr_list). Character
     references read the same in the browser and in attributes, and Markdown leaves them alone.
+
+    Ids, names and titles come out again and again (a person's name on every row they own), so
+    each short text is made inert once per renderer: at L, 1.5 million values, 61,000 distinct,
+    0.6 s of 5.7 s. Long texts (descriptions) rarely repeat and are not kept.
     """
-    if isinstance(value, str) and not isinstance(value, Markup):
-        return Markup(value.translate(_INERT))  # noqa: S704 - every special character is replaced
-    return value
+
+    KEPT_UP_TO = 64
+    """The longest text remembered, in characters."""
+
+    def __init__(self) -> None:
+        self._done: dict[str, Markup] = {}
+
+    def text(self, value: Any) -> Any:
+        if not isinstance(value, str) or isinstance(value, Markup):
+            return value
+        done = self._done.get(value)
+        if done is None:
+            done = Markup(value.translate(_INERT))  # noqa: S704 - every special character is replaced
+            if len(value) <= self.KEPT_UP_TO:
+                self._done[value] = done
+        return done
 
 
 def backticks(text: str) -> Markup:
