@@ -5,9 +5,10 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
-from tests.conftest import CASES
+from tests.conftest import CASES, ROOT
 
 
 class PlanRepo:
@@ -55,3 +56,14 @@ class PlanRepo:
         self.git("add", "-A", when=when)
         self.git("commit", "-q", "--allow-empty", "-m", message, when=when)
         return self.git("rev-parse", "HEAD").strip()
+
+
+def generated_history(root: Path, size: str, commits: int, seed: int) -> Path:
+    """The benchmark's synthetic plan committed as a history of `commits` commits under `root`; its plan folder."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import generate  # noqa: PLC0415 - the benchmark's plan generator, not a package
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+    generate.commit_history(root, generate.plan_files(size, seed), commits, seed)
+    return root / "plan"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 import threading
 from pathlib import Path
 from typing import Any
@@ -15,8 +14,7 @@ from northstar.history.changes import Change
 from northstar.history.gitlog import BlobStream
 from northstar.history.timeline import History, Unavailable, summarize, update
 
-from tests.conftest import ROOT
-from tests.history_helpers import PlanRepo
+from tests.history_helpers import PlanRepo, generated_history
 
 
 @pytest.fixture
@@ -211,13 +209,7 @@ def test_reading_back_from_head_gives_what_reading_forward_gives(repo: PlanRepo)
 
 def test_a_generated_history_reads_the_same_back_and_forward(tmp_path: Path) -> None:
     """Many edits over many files: going back, only the places undone are compared."""
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    try:
-        import generate  # noqa: PLC0415 - the benchmark's plan generator, not a package
-    finally:
-        sys.path.remove(str(ROOT / "benchmarks"))
-    generate.commit_history(tmp_path, generate.plan_files("S", 5), 120, 5)
-    plan = tmp_path / "plan"
+    plan = generated_history(tmp_path, "S", 120, 5)
     cold = _history(plan)
     shas = subprocess.run(
         ["git", "rev-list", "--first-parent", "--reverse", "HEAD"],

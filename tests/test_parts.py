@@ -9,7 +9,6 @@ very same objects, which the history's diff relies on) and that the history is t
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path, PurePosixPath
 
 import pytest
@@ -22,7 +21,7 @@ from northstar.load.plan import FileCache, Parsed, file_kind, load_plan, parse_f
 from northstar.model import TeamPeriod
 
 from tests.conftest import CASES, ROOT, build_case
-from tests.history_helpers import PlanRepo
+from tests.history_helpers import PlanRepo, generated_history
 
 SALES = ROOT / "plan" / "execution" / "2026-q4" / "sales.yml"
 
@@ -202,13 +201,7 @@ def test_mutated_team_files_read_the_same_alone_and_after_a_version(
 
 
 def test_the_history_is_the_same_read_by_parts(tmp_path: Path) -> None:
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    try:
-        import generate  # noqa: PLC0415 - the benchmark's plan generator, not a package
-    finally:
-        sys.path.remove(str(ROOT / "benchmarks"))
-    generate.commit_history(tmp_path, generate.plan_files("S", 3), 300, 3)
-    plan = tmp_path / "plan"
+    plan = generated_history(tmp_path, "S", 300, 3)
     whole = update(plan)
     cache = FileCache()
     load_plan(plan, cache)
