@@ -126,15 +126,15 @@ class _Reading:
         of the plan as it was then, and nothing could start before git's whole log was written.
         A revision's changes are worded once the valid revision before it is reached.
         """
-        head = read_tree(self.plan_dir, self.state.head)
+        head = sorted(read_tree(self.plan_dir, self.state.head).items())
         with contextlib.ExitStack() as running:
             log = running.enter_context(LogStream(self.plan_dir, self.state.head))
             blobs = running.enter_context(BlobStream(self.plan_dir))
             counting = running.enter_context(CommitCount(self.plan_dir, self.state.head)) if self.progress else None
             replay = Replay(self.plan_dir, self.known)
-            blobs.want(blob for path, blob in sorted(head.items()) if not replay.knows(path, blob))
+            blobs.want(blob for path, blob in head if not replay.knows(path, blob))
             parts = self._revision_parts()
-            at = replay.apply([FileChange(path, blob) for path, blob in sorted(head.items())], blobs.__getitem__, parts)
+            at = replay.apply([FileChange(path, blob) for path, blob in head], blobs.__getitem__, parts)
             history = History(self.state.head, self.state.shallow, replay=replay.copy())  # HEAD's, to extend later
             revisions: list[Revision] = []  # newest first
             newer: tuple[int, Plan] | None = None
