@@ -295,7 +295,7 @@ def cmd_render(plan_dir: Path, out: Path, settings: Settings, *, nav: Path | Non
             file=sys.stderr,
         )
         return 1
-    files = {page.path: page.content.encode("utf-8") for page in built.site.pages}
+    files = {page.path: page.content for page in built.site.pages}
     files[STYLESHEET_PATH] = STYLESHEET.read_bytes()
     if built.export is not None:
         files[built.export[0]] = built.export[1].encode("utf-8")
