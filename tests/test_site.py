@@ -315,3 +315,52 @@ def test_large_sections_list_only_their_index_in_the_navigation(tmp_path: Path) 
     teams_index = article(project / "site", "teams/")
     assert "sales/" in [a["href"] for a in teams_index.select("a[href]")]
     assert broken_links(project / "site") == []
+
+
+HOOK_RECORDING_FILES = '''
+import pathlib
+
+FILES = []
+
+
+def on_files(files, config):
+    FILES[:] = [f for f in files if f.generated_by and f.src_uri.endswith(".md")]
+    return files
+
+
+def on_page_markdown(markdown, page, config, files):
+    if page.file.src_uri == "strategy.md":
+        return markdown + "\\n\\nA note added by another plugin.\\n"
+    return markdown
+
+
+def on_post_build(config):
+    out = pathlib.Path(config.config_file_path).parent / "read-back"
+    for file in FILES:
+        (out / file.src_uri).parent.mkdir(parents=True, exist_ok=True)
+        (out / file.src_uri).write_bytes(file.content_bytes)
+'''
+
+
+def test_other_plugins_read_each_generated_file_as_rendered(tmp_path: Path) -> None:
+    """The plugin lets a page's file share the text MkDocs read from it (one copy, not two): what
+    any other plugin reads from the file at the end of the build must still be exactly the page."""
+    project = copy_project(tmp_path)
+    (project / "hooks.py").write_text(HOOK_RECORDING_FILES, encoding="utf-8")
+    config = yaml.safe_load((project / "mkdocs.yml").read_text(encoding="utf-8"))
+    (project / "mkdocs.yml").write_text(yaml.safe_dump({**config, "hooks": ["hooks.py"]}), encoding="utf-8")
+    done = mkdocs("build", "--strict", cwd=project)
+    assert done.returncode == 0, done.stderr
+    assert "A note added by another plugin." in article(project / "site", "strategy/").get_text()
+    rendered = subprocess.run(
+        [str(Path(sys.executable).parent / "northstar"), "render", "--out", "rendered"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert rendered.returncode == 0, rendered.stderr
+    expected = {p.relative_to(project / "rendered"): p.read_bytes() for p in (project / "rendered").rglob("*.md")}
+    read_back = {p.relative_to(project / "read-back"): p.read_bytes() for p in (project / "read-back").rglob("*.md")}
+    assert len(read_back) > 40
+    assert read_back == expected
