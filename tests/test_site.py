@@ -317,7 +317,7 @@ def test_large_sections_list_only_their_index_in_the_navigation(tmp_path: Path) 
     assert broken_links(project / "site") == []
 
 
-HOOK_RECORDING_FILES = '''
+HOOK_RECORDING_FILES = """
 import pathlib
 
 FILES = []
@@ -339,7 +339,7 @@ def on_post_build(config):
     for file in FILES:
         (out / file.src_uri).parent.mkdir(parents=True, exist_ok=True)
         (out / file.src_uri).write_bytes(file.content_bytes)
-'''
+"""
 
 
 def test_other_plugins_read_each_generated_file_as_rendered(tmp_path: Path) -> None:
