@@ -7,8 +7,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined
-from markupsafe import Markup
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined, pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup, escape
 
 from northstar.pages.text import PlanText
 
@@ -22,7 +23,7 @@ class Renderer:
     """Renders templates by name. Plan text goes in as data, never as template source."""
 
     def __init__(self, overrides: Sequence[Path] = ()) -> None:
-        text = PlanText()
+        text, inert = PlanText(), _Inert()
         loaders = [FileSystemLoader(str(d / OVERRIDE_DIR)) for d in overrides if (d / OVERRIDE_DIR).is_dir()]
         self.env = Environment(
             loader=ChoiceLoader([*loaders, PackageLoader("northstar", "templates")]),
@@ -31,8 +32,9 @@ class Renderer:
             lstrip_blocks=True,
             keep_trailing_newline=True,
             undefined=StrictUndefined,
-            finalize=_Inert().text,
+            finalize=inert.text,
         )
+        self.env.globals["link_html"] = inert.link
         self.env.filters["md"] = text.block
         self.env.filters["md_inline"] = text.inline
         self.env.filters["code"] = backticks
@@ -81,6 +83,25 @@ class _Inert:
             if len(value) <= self.KEPT_UP_TO:
                 self._done[value] = done
         return done
+
+    def out(self, value: Any) -> Markup:
+        """What `{{ value }}` writes: the value made inert, then escaped as autoescape does."""
+        return self.text(value) if type(value) is str else escape(self.text(value))
+
+    @pass_context
+    def link(self, context: Context, link: Any) -> Markup:
+        """The built-in `a(link)` of `_macros.html.jinja`: a plan item's title, linked to its page.
+
+        The very same output as the macro it replaces (kept in that file's comment for overrides),
+        written in Python because it runs for every link: 200,000 times on a thousand teams, where
+        the macro took a third of the rendering.
+        """
+        get, out = context.environment.getattr, self.out
+        kind, title = out(get(link, "kind")), out(get(link, "title"))
+        if get(link, "page"):
+            href = out(context.resolve("href")(link))
+            return Markup(f'<a href="{href}" class="ns-link ns-{kind}">{title}</a>')  # noqa: S704 - parts are inert
+        return Markup(f'<span class="ns-link ns-{kind}">{title}</span>')  # noqa: S704 - parts are inert
 
 
 def backticks(text: str) -> Markup:

@@ -1,0 +1,79 @@
+"""The templates' building blocks that are written in Python for speed write what their Jinja would."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from northstar.build import Builder, Settings
+from northstar.pages import PAGES, Renderer
+from northstar.pages.views import Link
+
+from tests.conftest import ROOT
+
+MACROS = ROOT / "plugins" / "northstar" / "templates" / "_macros.html.jinja"
+HOSTILE = [
+    "Plain title",
+    "[x](javascript:alert(1))",
+    "<script>alert('x')</script>",
+    "{: onclick=alert(1) }",
+    "`code` & *stars* _under_ #hash |pipe| ~tilde~ !bang \\back",
+    "\"quoted\" 'single' &amp; &#60;",
+    "{{ 7*7 }} {% raw %}",
+    "Ünïcödé — \u203a ·",
+    "x" * 200,
+    "",
+]
+
+
+def _documented_macro() -> str:
+    """The `a(link)` macro that the comment in _macros.html.jinja offers to users who restyle links."""
+    found = re.search(r"\{% macro a\(link\) -%\}.*?\{%- endmacro %\}", MACROS.read_text(encoding="utf-8"), re.S)
+    assert found is not None, "the comment in _macros.html.jinja no longer shows the a(link) macro"
+    return found.group(0)
+
+
+def _both(link: Link) -> tuple[str, str]:
+    renderer = Renderer()
+    built_in = renderer.env.from_string('{% from "_macros.html.jinja" import a with context %}{{ a(link) }}')
+    macro = renderer.env.from_string(_documented_macro() + "{{ a(link) }}")
+
+    def href(target: Link) -> str:
+        return f"../{target.page.removesuffix('.md')}/#{target.anchor}"
+
+    return built_in.render(link=link, href=href), macro.render(link=link, href=href)
+
+
+def test_built_in_link_writes_what_the_documented_macro_writes() -> None:
+    for title in HOSTILE:
+        for page, anchor in [("teams/sales.md", "ob-1"), ("people/x.md", 'a"b<c>'), ("", "")]:
+            built_in, macro = _both(Link(title, "objective", page, anchor))
+            assert built_in == macro, (title, page, anchor)
+    assert _both(Link("[x](y)", "person", "people/maya.md"))[0] == (
+        '<a href="../people/maya/&#35;" class="ns-link ns-person">&#91;x&#93;&#40;y&#41;</a>'
+    )
+
+
+@settings(max_examples=200, deadline=None)
+@given(title=st.text(max_size=80), kind=st.text(max_size=12), page=st.sampled_from(["", "teams/a.md"]))
+def test_built_in_link_matches_the_macro_on_any_text(title: str, kind: str, page: str) -> None:
+    built_in, macro = _both(Link(title, kind, page))
+    assert built_in == macro
+
+
+def test_overriding_macros_with_the_documented_macro_builds_the_same_pages(tmp_path: Path) -> None:
+    """A user's _macros.html.jinja with the macro in place of the built-in gives the same pages."""
+    source = MACROS.read_text(encoding="utf-8")
+    assert source.count("{% set a = link_html %}") == 1
+    (tmp_path / "northstar").mkdir()
+    (tmp_path / "northstar" / "_macros.html.jinja").write_text(
+        source.replace("{% set a = link_html %}", _documented_macro()), encoding="utf-8"
+    )
+    pages = tuple(p for p in PAGES if p not in ("changes", "archive"))
+    built_in = Builder(ROOT / "plan").build(Settings(pages=pages))
+    overridden = Builder(ROOT / "plan").build(Settings(pages=pages, template_dirs=(tmp_path,)))
+    assert built_in.site is not None and overridden.site is not None
+    assert len(built_in.site.pages) > 40
+    assert [(p.path, p.content) for p in overridden.site.pages] == [(p.path, p.content) for p in built_in.site.pages]
