@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import re
+from datetime import date
+from enum import StrEnum
 from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from jinja2 import Environment
+from markupsafe import Markup
 from northstar.build import Builder, Settings
 from northstar.pages import PAGES, Renderer
+from northstar.pages.render import _INERT
 from northstar.pages.views import Link
 
 from tests.conftest import ROOT
@@ -77,3 +82,41 @@ def test_overriding_macros_with_the_documented_macro_builds_the_same_pages(tmp_p
     assert built_in.site is not None and overridden.site is not None
     assert len(built_in.site.pages) > 40
     assert [(p.path, p.content) for p in overridden.site.pages] == [(p.path, p.content) for p in built_in.site.pages]
+
+
+class _Html:
+    def __html__(self) -> str:
+        return "<b>safe</b>"
+
+
+class _Kind(StrEnum):
+    LINK = "[x](y)"
+
+
+def test_each_output_is_what_escaping_the_inert_value_gives() -> None:
+    """`{{ value }}` is compiled without Jinja's escape() call, as the finalize returns what it would."""
+
+    def old_finalize(value: object) -> object:
+        if isinstance(value, str) and not isinstance(value, Markup):
+            return Markup(value.translate(_INERT))  # noqa: S704 - the reference: every special character replaced
+        return value
+
+    reference = Environment(autoescape=True, finalize=old_finalize)
+    source = "{{ v }}|{% autoescape false %}{{ v }}{% endautoescape %}|{% autoescape true %}{{ v }}{% endautoescape %}"
+    values: list[object] = [
+        *HOSTILE,
+        Markup("<em>kept</em>"),
+        _Html(),
+        _Kind.LINK,
+        3,
+        2.5,
+        None,
+        date(2026, 11, 25),
+        ["<a>", "[b]"],
+    ]
+    ours = Renderer().env.from_string(source)
+    for value in values:
+        assert ours.render(v=value) == reference.from_string(source).render(v=value), value
+    assert Renderer().env.from_string("{{ v }}").render(v="[x](javascript:alert(1))") == (
+        "&#91;x&#93;&#40;javascript:alert&#40;1&#41;&#41;"
+    )
