@@ -245,11 +245,14 @@ _Renewed = TypeVar("_Renewed")
 
 
 def _renewed(value: _Renewed) -> _Renewed:
-    """A copy of nested tuples, lists and dicts of strings and bytes, made of new objects."""
+    """A copy of nested tuples, lists and dicts of strings and bytes, made of new small objects.
+
+    Only small objects share arenas; bytes of 512 or more (most pages) are kept as they are.
+    """
     if isinstance(value, str):
         return value.encode().decode()  # type: ignore[return-value]
     if isinstance(value, bytes):
-        return bytes(memoryview(value))  # type: ignore[return-value]
+        return bytes(memoryview(value)) if len(value) < 512 else value  # type: ignore[return-value]
     if isinstance(value, tuple | list):
         return type(value)(_renewed(v) for v in value)
     if isinstance(value, dict):

@@ -58,10 +58,6 @@ class PageSource:
     title: str
     content: bytes
 
-    @property
-    def text(self) -> str:
-        return self.content.decode("utf-8")
-
 
 @dataclass(frozen=True)
 class NavItem:
