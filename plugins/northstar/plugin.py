@@ -165,7 +165,8 @@ class NorthstarPlugin(BasePlugin[NorthstarConfig]):
             paths = self.last_paths or [urls.path("strategy")]
             pages = [problems_page(path, shown, options, Renderer()) for path in paths]
             return [(p.path, p.content, InclusionLevel.INCLUDED) for p in pages], None
-        in_nav = set(nav_paths(nav_config(site.nav)))
+        section = nav_config(site.nav, self.config.nav_title)
+        in_nav = set(nav_paths(section))
         generated = [
             (p.path, p.content, InclusionLevel.INCLUDED if p.path in in_nav else InclusionLevel.NOT_IN_NAV)
             for p in site.pages
@@ -173,7 +174,7 @@ class NorthstarPlugin(BasePlugin[NorthstarConfig]):
         if built.export is not None:
             path, text = built.export
             generated.append((path, text.encode("utf-8"), InclusionLevel.INCLUDED))
-        return generated, nav_config(site.nav, self.config.nav_title)
+        return generated, section
 
     @event_priority(100)  # first, so that `markdown` is still the page's file as MkDocs read it
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
