@@ -98,7 +98,9 @@ class Builder:
             nav_limit=settings.nav_limit,
             progress=self.progress,
         )
-        site = build_site(report, options, Renderer(settings.template_dirs), history)
+        renderer = Renderer(settings.template_dirs)
+        site = build_site(report, options, renderer, history)
+        renderer.forget()
         exported = export_json(report, version=label, period=settings.period, bands=settings.bands, compact=True)
         export_path = "/".join(p for p in (settings.path.strip("/"), "plan.json") if p)
         return Built(report, site, history, state, (export_path, exported))

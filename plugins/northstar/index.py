@@ -103,18 +103,18 @@ class Index:
         The first listed `supports` that reaches the strategy wins, so lineage follows the author's order.
         """
 
-        def walk(current: Key, seen: frozenset[Key]) -> list[Entry] | None:
-            for target in self.resolve_supports(current):
-                if target.kind in STRATEGIC:
-                    return [target]
-                if target.key in seen:
-                    continue
-                rest = walk(target.key, seen | {target.key})
-                if rest is not None:
-                    return [*rest, target]
-            return None
+        return self._walk(key, frozenset({key})) or []
 
-        return walk(key, frozenset({key})) or []
+    def _walk(self, current: Key, seen: frozenset[Key]) -> list[Entry] | None:
+        for target in self.resolve_supports(current):
+            if target.kind in STRATEGIC:
+                return [target]
+            if target.key in seen:
+                continue
+            rest = self._walk(target.key, seen | {target.key})
+            if rest is not None:
+                return [*rest, target]
+        return None
 
     def strategic_roots(self, key: Key) -> set[str]:
         """Ids of every strategic item `key` ultimately serves."""

@@ -314,25 +314,25 @@ def parse_file(path: Path, kind: str, content: Callable[[], bytes], parts: Parts
 
 def _strip_execution_keys(doc: Document, problems: list[Problem]) -> Any:
     """Remove execution keys from strategy data, warning (NS304) at each one."""
+    return _stripped(doc.data, (), doc, problems)
 
-    def strip(value: Any, loc: Loc) -> Any:
-        if isinstance(value, dict):
-            kept = {}
-            for key, item in value.items():
-                if key in EXECUTION_KEYS:
-                    msg = (
-                        f"{key!r} is execution, not strategy: move it to a team file under "
-                        f"{EXECUTION_DIR}/<period>/<team>.yml"
-                    )
-                    problems.append(problem("NS304", doc.path, doc.position((*loc, key), key=True), msg))
-                else:
-                    kept[key] = strip(item, (*loc, key))
-            return kept
-        if isinstance(value, list):
-            return [strip(item, (*loc, i)) for i, item in enumerate(value)]
-        return value
 
-    return strip(doc.data, ())
+def _stripped(value: Any, loc: Loc, doc: Document, problems: list[Problem]) -> Any:
+    if isinstance(value, dict):
+        kept = {}
+        for key, item in value.items():
+            if key in EXECUTION_KEYS:
+                msg = (
+                    f"{key!r} is execution, not strategy: move it to a team file under "
+                    f"{EXECUTION_DIR}/<period>/<team>.yml"
+                )
+                problems.append(problem("NS304", doc.path, doc.position((*loc, key), key=True), msg))
+            else:
+                kept[key] = _stripped(item, (*loc, key), doc, problems)
+        return kept
+    if isinstance(value, list):
+        return [_stripped(item, (*loc, i), doc, problems) for i, item in enumerate(value)]
+    return value
 
 
 def _validation_problems(doc: Document, kind: str, model_cls: type[Model], exc: ValidationError) -> list[Problem]:

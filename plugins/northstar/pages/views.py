@@ -290,26 +290,42 @@ def _teams(
     for team in teams:
         children[team.parent if team.parent in known else None].append(team)
 
-    def make(team: Team, seen: frozenset[str]) -> TeamView:
-        objectives, rocks, kpis = team_work.get(team.id, ([], [], []))
-        mean = team_progress([o.objective for o in objectives])
-        parent_entry = views.index.get(None, team.parent) if team.parent else None
-        view = TeamView(
-            team,
-            Link(team.name, "team", views.urls.path("teams", team.id) if "teams" in views.pages else "", "", team.id),
-            views.person(team.lead),
-            views.link_of(parent_entry) if parent_entry is not None else None,
-            [make(child, seen | {child.id}) for child in children[team.id] if child.id not in seen],
-            objectives,
-            rocks,
-            kpis,
-            _measure(mean, views.bands),
-            team.id in team_work,
-        )
-        views.teams[team.id] = view
-        return view
+    views.roots = [_team_view(views, team, frozenset({team.id}), children, team_work) for team in children[None]]
 
-    views.roots = [make(team, frozenset({team.id})) for team in children[None]]
+
+def _team_view(
+    views: Views,
+    team: Team,
+    seen: frozenset[str],
+    children: dict[str | None, list[Team]],
+    team_work: dict[str, tuple[list[ObjectiveView], list[RockView], list[KpiView]]],
+) -> TeamView:
+    """The view of `team` and its subteams (a module function: a nested recursive one is a cycle
+    that would keep every view alive until the collector runs)."""
+    objectives, rocks, kpis = team_work.get(team.id, ([], [], []))
+    mean = team_progress([o.objective for o in objectives])
+    parent_entry = views.index.get(None, team.parent) if team.parent else None
+    link = Link(team.name, "team", views.urls.path("teams", team.id) if "teams" in views.pages else "", "", team.id)
+    lead = views.person(team.lead)
+    parent = views.link_of(parent_entry) if parent_entry is not None else None
+    view = TeamView(
+        team,
+        link,
+        lead,
+        parent,
+        [
+            _team_view(views, child, seen | {child.id}, children, team_work)
+            for child in children[team.id]
+            if child.id not in seen
+        ],
+        objectives,
+        rocks,
+        kpis,
+        _measure(mean, views.bands),
+        team.id in team_work,
+    )
+    views.teams[team.id] = view
+    return view
 
 
 def _people(views: Views) -> None:
