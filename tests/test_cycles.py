@@ -9,6 +9,9 @@ which then walks every object of the plan.
 from __future__ import annotations
 
 import gc
+import os
+import subprocess
+import sys
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -95,3 +98,36 @@ def test_a_template_imported_without_context_serves_every_page(tmp_path: Path) -
     people = [p.content.decode() for p in built.site.pages if p.path.startswith("people/") and "index" not in p.path]
     assert len(people) > 5
     assert all(page.endswith("Counted 3.\n") for page in people), people
+
+
+def test_a_one_off_build_turns_the_collector_back_on(tmp_path: Path) -> None:
+    """The plugin pauses the collector from reading the plan until it drops it: a build in a
+    process that goes on (as a script calling MkDocs) must find it running after, and after a
+    build that fails."""
+    script = """
+import gc, sys
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+for config_file in sys.argv[2:]:
+    try:
+        build(load_config(config_file, site_dir=sys.argv[1]))
+    except BaseException as exc:
+        print(type(exc).__name__, end=" ")
+    print(gc.isenabled(), end=" ")
+"""
+    good = ROOT / "mkdocs.yml"
+    broken = tmp_path / "broken"
+    (broken / "plan").mkdir(parents=True)
+    (broken / "docs").mkdir()
+    (broken / "docs" / "index.md").write_text("# Broken\n", encoding="utf-8")
+    (broken / "plan" / "strategy.yml").write_text("purpose: [\n", encoding="utf-8")
+    (broken / "mkdocs.yml").write_text("site_name: Broken\nplugins:\n  - northstar\n", encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path / "site"), str(good), str(broken / "mkdocs.yml")],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+    assert done.stdout.split() == ["True", "Abort", "True"], done.stderr

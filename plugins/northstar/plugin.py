@@ -111,6 +111,8 @@ class NorthstarPlugin(BasePlugin[NorthstarConfig]):
             nav_limit=self.config.nav_limit,
             template_dirs=(Path(custom_dir),) if custom_dir else (),
         )
+        if self.command != "serve":
+            collector.hold()  # until the plan is dropped in on_files: see `collector`
         try:
             built = self.built = self.builder.build(settings)
         except UsageError as exc:
@@ -198,6 +200,7 @@ class NorthstarPlugin(BasePlugin[NorthstarConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         """A full or read-only disk while MkDocs writes the site: one clear line, not a traceback."""
+        collector.resume()  # a build that failed before on_files
         if isinstance(error, OSError) and error.errno in _WRITE_ERRORS:
             where = error.filename2 or error.filename
             shown = os.path.relpath(where, self.base) if isinstance(where, str) else "the site folder"
