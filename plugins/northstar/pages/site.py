@@ -147,8 +147,10 @@ class _Builder:
         self.nav: list[NavItem] = []
 
     def page(self, path: str, title: str, template: str, **context: Any) -> None:
+        link_from = self.urls.links_from(path)
+
         def href(link: Link) -> str:
-            return self.urls.link(path, link.page, link.anchor)
+            return link_from(link.page, link.anchor)
 
         content = self.renderer.render(
             template,

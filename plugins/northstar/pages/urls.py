@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import posixpath
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
@@ -13,9 +14,6 @@ class Urls:
     prefix: str = ""
     """A folder to put every generated page under, e.g. 'plan' (empty: the site root)."""
     directory_urls: bool = True
-    _relpaths: dict[tuple[str, str], str] = field(default_factory=dict, init=False, repr=False, compare=False)
-    """Relative paths already worked out. It lives as long as this object (one build), so a process
-    that builds many times holds nothing of an old build."""
 
     def path(self, *parts: str) -> str:
         """The source path of a page: path('teams', 'sales') -> 'teams/sales.md'."""
@@ -32,18 +30,36 @@ class Urls:
 
     def link(self, source: str, target: str, anchor: str = "") -> str:
         """A relative URL from page `source` to page `target` (both source paths), with an anchor."""
-        if source == target and anchor:
-            return f"#{anchor}"
+        return self.links_from(source)(target, anchor)
+
+    def links_from(self, source: str) -> Callable[[str, str], str]:
+        """`link` from the page `source`, as a function of (target, anchor).
+
+        It remembers the URL of each page it linked to, for as long as the page is written: on a
+        plan of a thousand teams, 1,500 pages link 210,000 times, but only 50,000 times to a page
+        they had not linked to yet.
+        """
         here = posixpath.dirname(self.url(source)) if self.directory_urls else posixpath.dirname(source)
+        known: dict[str, str] = {}
+
+        def link(target: str, anchor: str = "") -> str:
+            if target == source and anchor:
+                return f"#{anchor}"
+            rel = known.get(target)
+            if rel is None:
+                rel = known[target] = self._relative(target, here)
+            return f"{rel}#{anchor}" if anchor else rel
+
+        return link
+
+    def _relative(self, target: str, here: str) -> str:
         there = self.url(target)
-        rel = self._relpaths.get((there, here))
-        if rel is None:
-            rel = self._relpaths[there, here] = _relpath(there, here)
+        rel = _relpath(there, here)
         if (self.directory_urls and there.endswith("/")) or there == "":
             rel = rel.rstrip("/") + "/" if rel != "." else "./"
         if rel.startswith("./") and rel != "./":
             rel = rel[2:]
-        return f"{rel}#{anchor}" if anchor else rel
+        return rel
 
 
 def _relpath(target: str, start: str) -> str:
