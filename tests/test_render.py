@@ -10,6 +10,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from jinja2 import Environment
+from jinja2.runtime import Context
 from markupsafe import Markup
 from northstar.build import Builder, Settings
 from northstar.pages import PAGES, Renderer
@@ -120,3 +121,51 @@ def test_each_output_is_what_escaping_the_inert_value_gives() -> None:
     assert Renderer().env.from_string("{{ v }}").render(v="[x](javascript:alert(1))") == (
         "&#91;x&#93;&#40;javascript:alert&#40;1&#41;&#41;"
     )
+
+
+CALLS = {
+    "arguments": "{% macro m(x, y=2) %}[{{ x }}{{ y }}{{ varargs }}{{ kwargs }}]{% endmacro %}"
+    "{{ m(1) }}{{ m(1, y=3) }}{{ m(1, 2, 3) }}{{ m(1, z=4) }}",
+    "caller": "{% macro box(n) %}<{{ caller(n) }}>{% endmacro %}{% call(v) box(5) %}in {{ v }}{% endcall %}",
+    "loop": "{% macro m(x) %}({{ x }}){% endmacro %}{% for l in links %}{{ m(l.title) }}{{ link_html(l) }}{% endfor %}",
+    "loop that sets": "{% for l in links %}{% set href = other %}{{ link_html(l) }}{% endfor %}",
+    "block that sets": "{% block b %}{% set href = other %}{{ link_html(links[0]) }}{% endblock %}",
+    "imported": '{% from "_macros.html.jinja" import lineage, who with context %}'
+    "{{ lineage(links) }}{{ who(links[0]) }}",
+    "nested": "{% macro inner(x) %}{{ x }}{% endmacro %}{% macro outer(x) %}{{ inner(x * 2) }}{% endmacro %}"
+    "{{ outer(4) }}",
+}
+
+
+def test_calls_are_what_jinja_s_own_context_makes_of_them() -> None:
+    """The context's shortcut for macros and the built-in link gives what Jinja's own `call` gives."""
+    links = [Link("Sales", "team", "teams/sales.md"), Link("Win [big]", "objective", "teams/sales.md", "o-1")]
+    variables = {
+        "links": links,
+        "href": lambda link: f"../{link.page}#{link.anchor}",
+        "other": lambda link: "elsewhere",
+        "labels": {"lineage": "Serves"},
+    }
+    for name, source in CALLS.items():
+        ours, reference = Renderer(), Renderer()
+        reference.env.context_class = Context  # Jinja's own
+        assert ours.env.from_string(source).render(**variables) == reference.env.from_string(source).render(
+            **variables
+        ), name
+    for sets in ("loop that sets", "block that sets"):
+        assert "elsewhere" in Renderer().env.from_string(CALLS[sets]).render(**variables)
+
+
+def test_a_macro_that_raises_stop_iteration_is_undefined_as_in_jinja() -> None:
+    def stop(value: object) -> object:
+        raise StopIteration
+
+    source = "{% macro s() %}{{ 1|stop }}{% endmacro %}{{ s() is undefined }}"
+    results = []
+    for context_class in (None, Context):
+        renderer = Renderer()
+        renderer.env.filters["stop"] = stop
+        if context_class is not None:
+            renderer.env.context_class = context_class
+        results.append(renderer.env.from_string(source).render())
+    assert results == ["True", "True"]
