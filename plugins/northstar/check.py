@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from northstar import git
+from northstar.index import Index, build_index
 from northstar.load import Loaded, load_plan
 from northstar.load.plan import FileCache
 from northstar.model import Plan
@@ -16,11 +17,13 @@ from northstar.rules import configure, run_rules
 
 @dataclass(frozen=True)
 class Report:
-    """A checked plan: the loaded files, every problem (sorted) and the date it was judged at."""
+    """A checked plan: the loaded files, every problem (sorted), the date it was judged at, and
+    the plan's index, which the rules, the pages and the export all read."""
 
     loaded: Loaded
     problems: list[Problem]
     as_of: date
+    index: Index
 
     @property
     def plan(self) -> Plan:
@@ -63,6 +66,7 @@ def check_plan(
         if period not in quarters:
             raise UsageError(f"unknown period {period!r}{did_you_mean(period, quarters)}")
     when = as_of or judged_as_of(git.plan_state(root))
-    problems = configure(loaded, [*loaded.problems, *run_rules(loaded, when, period)])
+    index = build_index(loaded.plan, loaded.paths)
+    problems = configure(loaded, [*loaded.problems, *run_rules(loaded, when, period, index)])
     problems.sort(key=lambda p: (p.path.as_posix(), p.line, p.col, p.code, p.message))
-    return Report(loaded, problems, when)
+    return Report(loaded, problems, when, index)

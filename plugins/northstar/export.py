@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from northstar.check import Report, UsageError
-from northstar.index import Index, Key, build_index
+from northstar.index import Index, Key
 from northstar.model import (
     Band,
     CheckIn,
@@ -123,7 +123,7 @@ def export_plan(
     if period is not None and period not in quarter_ids:
         raise UsageError(f"unknown period {period!r}{did_you_mean(period, quarter_ids)}")
     _, quarter = current_period(plan, report.as_of, period)
-    exporter = _Exporter(plan, build_index(plan, report.loaded.paths), list(bands or plan.settings.score_bands))
+    exporter = _Exporter(plan, report.index, list(bands or plan.settings.score_bands))
     return {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,

@@ -125,8 +125,7 @@ def build_site(
     """
     plan = report.loaded.plan
     year, quarter = current_period(plan, report.as_of, options.period)
-    index = build_index(plan, report.loaded.paths)
-    views = build_views(plan, index, options.urls, year, quarter, bands=options.bands, pages=options.pages)
+    views = build_views(plan, report.index, options.urls, year, quarter, bands=options.bands, pages=options.pages)
     past = archivable(report, history, quarter) if isinstance(history, History) else []
     if "archive" in options.pages and past and options.archived is None:
         link = Link(options.labels["archive"], "page", options.urls.path("archive", "index"))
@@ -261,10 +260,9 @@ class _Builder:
                 Link(labels["strategy"], "page", frozen_urls.path("strategy")),
                 Link(labels["teams"], "page", frozen_urls.path("teams", "index")),
             )
+            paths = {k: plan.root / f"{k}.yml" for k in SINGLE_FILES}
             frozen = Report(
-                Loaded(plan, {}, [], {k: plan.root / f"{k}.yml" for k in SINGLE_FILES}),
-                [],
-                min(quarter.end, self.report.as_of),
+                Loaded(plan, {}, [], paths), [], min(quarter.end, self.report.as_of), build_index(plan, paths)
             )
             frozen_options = replace(
                 self.options,
