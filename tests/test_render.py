@@ -13,9 +13,10 @@ from jinja2 import Environment
 from jinja2.runtime import Context
 from markupsafe import Markup
 from northstar.build import Builder, Settings
+from northstar.model import Band
 from northstar.pages import PAGES, Renderer
 from northstar.pages.render import _INERT
-from northstar.pages.views import Link
+from northstar.pages.views import Link, Measure
 
 from tests.conftest import ROOT
 
@@ -34,30 +35,44 @@ HOSTILE = [
 ]
 
 
-def _documented_macro() -> str:
-    """The `a(link)` macro that the comment in _macros.html.jinja offers to users who restyle links."""
-    found = re.search(r"\{% macro a\(link\) -%\}.*?\{%- endmacro %\}", MACROS.read_text(encoding="utf-8"), re.S)
-    assert found is not None, "the comment in _macros.html.jinja no longer shows the a(link) macro"
+BUILT_INS = {"a": ("link", "link_html"), "bar": ("measure", "bar_html"), "num": ("value, unit", "num_html")}
+"""Macro name -> (its parameters, the Python built-in `_macros.html.jinja` binds it to)."""
+
+
+def _documented_macro(name: str = "a") -> str:
+    """The macro that the comment in _macros.html.jinja offers to users who restyle a built-in."""
+    params = re.escape(BUILT_INS[name][0])
+    found = re.search(rf"\{{% macro {name}\({params}\) -%\}}.*?\{{%- endmacro %\}}", _macros(), re.S)
+    assert found is not None, f"the comment in _macros.html.jinja no longer shows the {name} macro"
     return found.group(0)
 
 
-def _both(link: Link) -> tuple[str, str]:
+def _macros() -> str:
+    return MACROS.read_text(encoding="utf-8")
+
+
+def _both(call: str, name: str, **variables: object) -> tuple[str, str]:
+    """`call` rendered with the built-in `name`, and with the documented macro in its place."""
     renderer = Renderer()
-    built_in = renderer.env.from_string('{% from "_macros.html.jinja" import a with context %}{{ a(link) }}')
-    macro = renderer.env.from_string(_documented_macro() + "{{ a(link) }}")
+    built_in = renderer.env.from_string(f'{{% from "_macros.html.jinja" import {name} with context %}}{call}')
+    macro = renderer.env.from_string(_documented_macro(name) + call)
+    return built_in.render(**variables), macro.render(**variables)
 
-    def href(target: Link) -> str:
-        return f"../{target.page.removesuffix('.md')}/#{target.anchor}"
 
-    return built_in.render(link=link, href=href), macro.render(link=link, href=href)
+def _href(target: Link) -> str:
+    return f"../{target.page.removesuffix('.md')}/#{target.anchor}"
+
+
+def _links(link: Link) -> tuple[str, str]:
+    return _both("{{ a(link) }}", "a", link=link, href=_href)
 
 
 def test_built_in_link_writes_what_the_documented_macro_writes() -> None:
     for title in HOSTILE:
         for page, anchor in [("teams/sales.md", "ob-1"), ("people/x.md", 'a"b<c>'), ("", "")]:
-            built_in, macro = _both(Link(title, "objective", page, anchor))
+            built_in, macro = _links(Link(title, "objective", page, anchor))
             assert built_in == macro, (title, page, anchor)
-    assert _both(Link("[x](y)", "person", "people/maya.md"))[0] == (
+    assert _links(Link("[x](y)", "person", "people/maya.md"))[0] == (
         '<a href="../people/maya/&#35;" class="ns-link ns-person">&#91;x&#93;&#40;y&#41;</a>'
     )
 
@@ -65,18 +80,47 @@ def test_built_in_link_writes_what_the_documented_macro_writes() -> None:
 @settings(max_examples=200, deadline=None)
 @given(title=st.text(max_size=80), kind=st.text(max_size=12), page=st.sampled_from(["", "teams/a.md"]))
 def test_built_in_link_matches_the_macro_on_any_text(title: str, kind: str, page: str) -> None:
-    built_in, macro = _both(Link(title, kind, page))
+    built_in, macro = _links(Link(title, kind, page))
     assert built_in == macro
 
 
-def test_overriding_macros_with_the_documented_macro_builds_the_same_pages(tmp_path: Path) -> None:
-    """A user's _macros.html.jinja with the macro in place of the built-in gives the same pages."""
-    source = MACROS.read_text(encoding="utf-8")
-    assert source.count("{% set a = link_html %}") == 1
+@settings(max_examples=200, deadline=None)
+@given(
+    progress=st.none() | st.floats(min_value=0, max_value=2),
+    band_id=st.sampled_from(["on-track", "at-risk", '"><b>']),
+    label=st.sampled_from(HOSTILE) | st.text(max_size=30),
+    empty=st.sampled_from(HOSTILE),
+)
+def test_built_in_bar_writes_what_the_documented_macro_writes(
+    progress: float | None, band_id: str, label: str, empty: str
+) -> None:
+    band = Band.model_construct(id=band_id, label=label, min=0)  # unchecked, to try any text
+    measure = None if progress is None else Measure(progress, band)
+    built_in, macro = _both("{{ bar(m) }}", "bar", m=measure, labels={"no_value": empty})
+    assert built_in == macro
+    assert ("ns-empty" in built_in) == (measure is None)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    value=st.none() | st.integers(-(10**16), 10**16) | st.floats(allow_nan=False, allow_infinity=False),
+    unit=st.sampled_from(["", "%", "k€", *HOSTILE]) | st.text(max_size=10),
+)
+def test_built_in_num_writes_what_the_documented_macro_writes(value: float | None, unit: str) -> None:
+    built_in, macro = _both("{{ num(v, u) }}", "num", v=value, u=unit)
+    assert built_in == macro
+    assert _both("{{ num(v, u) }}", "num", v=1234567.5, u="<b>")[0] == "1,234,567.5 &lt;b&gt;"
+
+
+def test_overriding_macros_with_the_documented_macros_builds_the_same_pages(tmp_path: Path) -> None:
+    """A user's _macros.html.jinja with the macros in place of the built-ins gives the same pages."""
+    source = _macros()
+    for name, (_, function) in BUILT_INS.items():
+        line = f"{{% set {name} = {function} %}}"
+        assert source.count(line) == 1, line
+        source = source.replace(line, _documented_macro(name))
     (tmp_path / "northstar").mkdir()
-    (tmp_path / "northstar" / "_macros.html.jinja").write_text(
-        source.replace("{% set a = link_html %}", _documented_macro()), encoding="utf-8"
-    )
+    (tmp_path / "northstar" / "_macros.html.jinja").write_text(source, encoding="utf-8")
     pages = tuple(p for p in PAGES if p not in ("changes", "archive"))
     built_in = Builder(ROOT / "plan").build(Settings(pages=pages))
     overridden = Builder(ROOT / "plan").build(Settings(pages=pages, template_dirs=(tmp_path,)))

@@ -49,30 +49,30 @@ class _Context(Context):
     """Every template context of a renderer: a page's own, and one per template it imports.
 
     Its environment lists it, so that the renderer can empty it once the page is written; and it
-    calls macros and the built-in link without Jinja's general checks.
+    calls macros and the built-ins without Jinja's general checks.
     """
 
     def __init__(self, environment: _Environment, *args: Any, **kwargs: Any) -> None:
         super().__init__(environment, *args, **kwargs)
         environment.contexts.append(self)
-        self._link = environment.link
+        self._built_in = environment.built_in
 
     def call(__self, __obj: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:  # noqa: N805 - Jinja's names
-        """What `Context.call` does, sooner for the two callables that make most calls.
+        """What `Context.call` does, sooner for the callables that make most calls.
 
         Jinja compiles every call in a template to this, and it first looks on the callable for a
-        mark asking for the context (`pass_context` and its kin). A macro has none; the built-in
-        link asks for the context, which it is given as Jinja would: this one, unless the loop or
-        block the call is in set variables. At L: 340,000 calls, 0.2 s less rendering.
+        mark asking for the context (`pass_context` and its kin). A macro has none; of the
+        built-ins, those that ask for the context are given it as Jinja would: this one, unless
+        the loop or block the call is in set variables. At L: 440,000 calls, 0.2 s less rendering.
         """
-        link = __obj is __self._link
-        if link and (kwargs.get("_loop_vars") or kwargs.get("_block_vars")):
+        takes_context = __self._built_in.get(id(__obj))
+        if takes_context and (kwargs.get("_loop_vars") or kwargs.get("_block_vars")):
             return super().call(__obj, *args, **kwargs)  # Jinja gives it a context with those variables
-        if link or type(__obj) is Macro:
+        if takes_context is not None or type(__obj) is Macro:
             kwargs.pop("_loop_vars", None)
             kwargs.pop("_block_vars", None)
             try:
-                return __obj(__self, *args, **kwargs) if link else __obj(*args, **kwargs)
+                return __obj(__self, *args, **kwargs) if takes_context else __obj(*args, **kwargs)
             except StopIteration:
                 return __self.environment.undefined(
                     "value was undefined because a callable raised a StopIteration exception"
@@ -87,8 +87,11 @@ class _Environment(Environment):
     def __init__(self, inert: _Inert, **options: Any) -> None:
         super().__init__(finalize=inert.text, **options)
         self.output = inert.out
-        self.link = inert.link
-        """The built-in `a(link)`, the one bound method the templates see as `link_html`."""
+        built_ins = {"link_html": (inert.link, True), "bar_html": (inert.bar, True), "num_html": (inert.num, False)}
+        self.globals.update({name: f for name, (f, _) in built_ins.items()})
+        self.built_in = {id(f): takes_context for f, takes_context in built_ins.values()}
+        """id -> whether it takes the context (is `pass_context`), for the bound methods in `globals`,
+        which keep them alive."""
         self.contexts: list[Context] = []
         """The contexts made since `Renderer.render` last let them go."""
 
@@ -109,7 +112,6 @@ class Renderer:
             keep_trailing_newline=True,
             undefined=StrictUndefined,
         )
-        self.env.globals["link_html"] = self.env.link
         self.env.filters["md"] = text.block
         self.env.filters["md_inline"] = text.inline
         self.env.filters["code"] = backticks
@@ -215,6 +217,36 @@ class _Inert:
             href = out(context.resolve("href")(link))
             return Markup(f'<a href="{href}" class="ns-link ns-{kind}">{title}</a>')  # noqa: S704 - parts are inert
         return Markup(f'<span class="ns-link ns-{kind}">{title}</span>')  # noqa: S704 - parts are inert
+
+    @pass_context
+    def bar(self, context: Context, measure: Any) -> Markup:
+        """The built-in `bar(measure)` of `_macros.html.jinja`: progress as a bar, its percent and band.
+
+        The very same output as the macro it replaces (kept in that file's comment), in Python for
+        the same reason as `link`: 48,000 bars on a thousand teams.
+        """
+        get, out = context.environment.getattr, self.out
+        if measure is None:
+            empty = out(get(context.resolve("labels"), "no_value"))
+            return Markup(f'<span class="ns-bar ns-empty">{empty}</span>')  # noqa: S704 - inert
+        band = get(measure, "band")
+        band_id, percent, label = out(get(band, "id")), out(get(measure, "percent")), out(get(band, "label"))
+        return Markup(  # noqa: S704 - parts are inert
+            f'<span class="ns-bar ns-{band_id}" role="img" aria-label="{percent}% {label}">'
+            f'<span class="ns-track"><span class="ns-fill" style="width: {percent}%"></span></span>'
+            f'<span class="ns-pct">{percent}%</span> <span class="ns-band">{label}</span></span>'
+        )
+
+    def num(self, value: Any, unit: Any) -> Markup:
+        """The built-in `num(value, unit)` of `_macros.html.jinja`: a number with thousands separators.
+
+        The very same output as the macro it replaces (kept in that file's comment): 45,000 numbers
+        on a thousand teams.
+        """
+        if value is None:
+            return Markup("—")
+        text = self.out(f"{value:,.10g}")
+        return Markup(f"{text} {self.out(unit)}") if unit else text  # noqa: S704 - parts are inert
 
 
 def backticks(text: str) -> Markup:
