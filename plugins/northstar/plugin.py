@@ -6,13 +6,12 @@ import errno
 import os
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, PluginError
-from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel, file_sort_key
 from mkdocs.structure.pages import Page
@@ -29,6 +28,9 @@ from northstar.pages.labels import LABELS
 from northstar.pages.render import OVERRIDE_DIR
 from northstar.pages.site import nav_config, nav_paths
 from northstar.problems import did_you_mean
+
+if TYPE_CHECKING:  # the server (and the HTTP and file-watching modules it needs) is for serve only
+    from mkdocs.livereload import LiveReloadServer
 
 log = get_plugin_logger(__name__)
 _WRITE_ERRORS = frozenset({errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EROFS, errno.EACCES})
