@@ -35,7 +35,13 @@ HOSTILE = [
 ]
 
 
-BUILT_INS = {"a": ("link", "link_html"), "bar": ("measure", "bar_html"), "num": ("value, unit", "num_html")}
+BUILT_INS = {
+    "a": ("link", "link_html"),
+    "bar": ("measure", "bar_html"),
+    "num": ("value, unit", "num_html"),
+    "lineage": ("links", "lineage_with(a)"),
+    "who": ("link", "who_with(a)"),
+}
 """Macro name -> (its parameters, the Python built-in `_macros.html.jinja` binds it to)."""
 
 
@@ -55,7 +61,7 @@ def _both(call: str, name: str, **variables: object) -> tuple[str, str]:
     """`call` rendered with the built-in `name`, and with the documented macro in its place."""
     renderer = Renderer()
     built_in = renderer.env.from_string(f'{{% from "_macros.html.jinja" import {name} with context %}}{call}')
-    macro = renderer.env.from_string(_documented_macro(name) + call)
+    macro = renderer.env.from_string("{% set a = link_html %}" * (name != "a") + _documented_macro(name) + call)
     return built_in.render(**variables), macro.render(**variables)
 
 
@@ -112,21 +118,63 @@ def test_built_in_num_writes_what_the_documented_macro_writes(value: float | Non
     assert _both("{{ num(v, u) }}", "num", v=1234567.5, u="<b>")[0] == "1,234,567.5 &lt;b&gt;"
 
 
+@settings(max_examples=200, deadline=None)
+@given(
+    titles=st.lists(st.sampled_from(HOSTILE) | st.text(max_size=20), max_size=4),
+    label=st.sampled_from(HOSTILE),
+    page=st.sampled_from(["", "teams/a.md"]),
+)
+def test_built_in_lineage_and_who_write_what_the_documented_macros_write(
+    titles: list[str], label: str, page: str
+) -> None:
+    links = [Link(t, "objective", page, f"o-{i}") for i, t in enumerate(titles)]
+    variables = {"links": links, "labels": {"lineage": label}, "href": _href}
+    built_in, macro = _both("{{ lineage(links) }}", "lineage", **variables)
+    assert built_in == macro
+    assert (built_in == "") == (not links)
+    for link in [*links[:1], None, ""]:
+        built_in, macro = _both("{{ who(link) }}", "who", link=link, href=_href)
+        assert built_in == macro
+
+
+def _pages_with(tmp_path: Path, macros: str) -> list[tuple[str, bytes]]:
+    """The example site's pages, built with `macros` as the user's _macros.html.jinja."""
+    (tmp_path / "northstar").mkdir(exist_ok=True)
+    (tmp_path / "northstar" / "_macros.html.jinja").write_text(macros, encoding="utf-8")
+    pages = tuple(p for p in PAGES if p not in ("changes", "archive"))
+    built = Builder(ROOT / "plan").build(Settings(pages=pages, template_dirs=(tmp_path,)))
+    assert built.site is not None
+    assert len(built.site.pages) > 40
+    return [(p.path, p.content) for p in built.site.pages]
+
+
+def _with_macros(source: str, names: list[str], a: str | None = None) -> str:
+    """`source` with the `set` lines of `names` replaced by the documented macros (and `a` by `a`)."""
+    for name in names:
+        line = f"{{% set {name} = {BUILT_INS[name][1]} %}}"
+        assert source.count(line) == 1, line
+        source = source.replace(line, a if name == "a" and a is not None else _documented_macro(name))
+    return source
+
+
 def test_overriding_macros_with_the_documented_macros_builds_the_same_pages(tmp_path: Path) -> None:
     """A user's _macros.html.jinja with the macros in place of the built-ins gives the same pages."""
-    source = _macros()
-    for name, (_, function) in BUILT_INS.items():
-        line = f"{{% set {name} = {function} %}}"
-        assert source.count(line) == 1, line
-        source = source.replace(line, _documented_macro(name))
-    (tmp_path / "northstar").mkdir()
-    (tmp_path / "northstar" / "_macros.html.jinja").write_text(source, encoding="utf-8")
     pages = tuple(p for p in PAGES if p not in ("changes", "archive"))
     built_in = Builder(ROOT / "plan").build(Settings(pages=pages))
-    overridden = Builder(ROOT / "plan").build(Settings(pages=pages, template_dirs=(tmp_path,)))
-    assert built_in.site is not None and overridden.site is not None
-    assert len(built_in.site.pages) > 40
-    assert [(p.path, p.content) for p in overridden.site.pages] == [(p.path, p.content) for p in built_in.site.pages]
+    assert built_in.site is not None
+    assert _pages_with(tmp_path, _with_macros(_macros(), list(BUILT_INS))) == [
+        (p.path, p.content) for p in built_in.site.pages
+    ]
+
+
+def test_lineage_and_who_write_links_with_a_restyled_a(tmp_path: Path) -> None:
+    """Restyling `a` alone restyles the links that the built-in lineage and who write, as the macros would."""
+    restyled = '{% macro a(link) %}<i class="mine">{{ link.title }}</i>{% endmacro %}'
+    only_a = _pages_with(tmp_path, _with_macros(_macros(), ["a"], restyled))
+    all_macros = _pages_with(tmp_path, _with_macros(_macros(), ["a", "lineage", "who"], restyled))
+    assert only_a == all_macros
+    people = b"".join(content for path, content in only_a if path.startswith("people/"))
+    assert b'ns-lineage-label">' in people and b'</span> <i class="mine">' in people
 
 
 class _Html:
