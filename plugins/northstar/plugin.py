@@ -201,8 +201,11 @@ class NorthstarPlugin(BasePlugin[NorthstarConfig]):
             (Path(config.site_dir) / OVERRIDE_DIR / template.name).unlink(missing_ok=True)
 
     def on_build_error(self, *, error: Exception) -> None:
-        """A full or read-only disk while MkDocs writes the site: one clear line, not a traceback."""
-        collector.resume()  # a build that failed before on_files
+        """A full or read-only disk while MkDocs writes the site: one clear line, not a traceback.
+
+        A build that failed before on_files also gets its cycle collector back (see `collector`).
+        """
+        collector.resume()
         if isinstance(error, OSError) and error.errno in _WRITE_ERRORS:
             where = error.filename2 or error.filename
             shown = os.path.relpath(where, self.base) if isinstance(where, str) else "the site folder"
