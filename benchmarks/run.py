@@ -131,9 +131,14 @@ def files_key_results(files: dict[str, str]) -> int:
 
 
 def measure_build(result: Result, project: Path, floor: Path, repeat: int) -> None:
+    """The two builds take turns, so that a machine that slows down or speeds up during the run
+    (other work, its clock) weighs on both alike, not on whichever happened to run then."""
     build = [str(BIN / "mkdocs"), "build", "-q", "-d"]
-    runs = [run_measured([*build, str(project.parent / "site")], project) for _ in range(repeat)]
-    floors = [run_measured([*build, str(floor.parent / "floor-site")], floor) for _ in range(repeat)]
+    runs: list[tuple[float, int]] = []
+    floors: list[tuple[float, int]] = []
+    for _ in range(repeat):
+        runs.append(run_measured([*build, str(project.parent / "site")], project))
+        floors.append(run_measured([*build, str(floor.parent / "floor-site")], floor))
     result.build = statistics.median(t for t, _ in runs)
     result.floor = statistics.median(t for t, _ in floors)
     result.rss = max(m for _, m in runs)
