@@ -67,6 +67,6 @@ def check_plan(
             raise UsageError(f"unknown period {period!r}{did_you_mean(period, quarters)}")
     when = as_of or judged_as_of(git.plan_state(root))
     index = build_index(loaded.plan, loaded.paths)
-    problems = configure(loaded, [*loaded.problems, *run_rules(loaded, when, period, index)])
+    problems = configure(loaded, [*loaded.problems, *run_rules(loaded, index, when, period)])
     problems.sort(key=lambda p: (p.path.as_posix(), p.line, p.col, p.code, p.message))
     return Report(loaded, problems, when, index)

@@ -6,7 +6,7 @@ import re
 from dataclasses import replace
 from datetime import date
 
-from northstar.index import Index, build_index
+from northstar.index import Index
 from northstar.load import Loaded
 from northstar.problems import CODES, Problem, did_you_mean, problem
 from northstar.rules.context import Context, current_period
@@ -18,14 +18,13 @@ __all__ = ["Context", "configure", "current_period", "is_generic", "run_rules"]
 _IGNORE = re.compile(r"#\s*northstar:\s*ignore\b\s*\[?\s*([A-Z0-9 ,]*)")
 
 
-def run_rules(loaded: Loaded, as_of: date, period: str | None = None, index: Index | None = None) -> list[Problem]:
+def run_rules(loaded: Loaded, index: Index, as_of: date, period: str | None = None) -> list[Problem]:
     """All structural and lint problems, after severities from settings and inline suppressions.
 
-    `index` is the plan's, when the caller has built it already.
+    `index` is the plan's (see `build_index`), which the caller keeps for the pages and the export.
     """
-    plan = loaded.plan
-    year, quarter = current_period(plan, as_of, period)
-    ctx = Context(loaded, index or build_index(plan, loaded.paths), as_of, year, quarter)
+    year, quarter = current_period(loaded.plan, as_of, period)
+    ctx = Context(loaded, index, as_of, year, quarter)
     return [*_settings_problems(loaded), *check_structure(ctx), *check_split(ctx)]
 
 
