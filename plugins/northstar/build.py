@@ -20,7 +20,7 @@ from northstar.export import export_json
 from northstar.history.timeline import History, Unavailable, update
 from northstar.load.plan import FileCache
 from northstar.model import Band
-from northstar.pages import PAGES, Renderer, Site, SiteOptions, Urls, Version, build_site
+from northstar.pages import PAGES, Renderer, Site, SiteOptions, Urls, Version, prepare_site
 from northstar.pages.labels import LABELS
 
 Progress = Callable[[str, int, int], None]
@@ -54,8 +54,8 @@ class Built:
     """None when the plan has errors."""
     history: History | Unavailable | None
     state: git.PlanState
-    export: tuple[str, str] | None = None
-    """(path, JSON text) of the plan export published beside the pages; None when the plan has errors."""
+    export: tuple[str, bytes] | None = None
+    """(path, UTF-8 JSON) of the plan export published beside the pages; None when the plan has errors."""
 
 
 class Builder:
@@ -99,11 +99,16 @@ class Builder:
             progress=self.progress,
         )
         renderer = Renderer(settings.template_dirs)
-        site = build_site(report, options, renderer, history)
+        prepared = prepare_site(report, options, renderer, history)
+
+        def export() -> bytes:
+            text = export_json(report, version=label, period=settings.period, bands=settings.bands, compact=True)
+            return text.encode("utf-8")
+
+        exported, *contents = [task() for task in (export, *(page.render for page in prepared.pages))]
         renderer.forget()
-        exported = export_json(report, version=label, period=settings.period, bands=settings.bands, compact=True)
         export_path = "/".join(p for p in (settings.path.strip("/"), "plan.json") if p)
-        return Built(report, site, history, state, (export_path, exported))
+        return Built(report, prepared.finish(contents), history, state, (export_path, exported))
 
 
 def terminal_progress() -> Progress | None:

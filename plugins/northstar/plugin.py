@@ -176,8 +176,8 @@ class NorthstarPlugin(BasePlugin[NorthstarConfig]):
             for p in site.pages
         ]
         if built.export is not None:
-            path, text = built.export
-            generated.append((path, text.encode("utf-8"), InclusionLevel.INCLUDED))
+            path, exported = built.export
+            generated.append((path, exported, InclusionLevel.INCLUDED))
         return generated, section
 
     @event_priority(100)  # first, so that `markdown` is still the page's file as MkDocs read it

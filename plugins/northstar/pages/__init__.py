@@ -3,18 +3,31 @@
 from __future__ import annotations
 
 from northstar.pages.render import Renderer
-from northstar.pages.site import PAGES, NavItem, PageSource, Site, SiteOptions, Version, build_site, problems_page
+from northstar.pages.site import (
+    PAGES,
+    NavItem,
+    PageSource,
+    PendingPage,
+    PreparedSite,
+    Site,
+    SiteOptions,
+    Version,
+    prepare_site,
+    problems_page,
+)
 from northstar.pages.urls import Urls
 
 __all__ = [
     "PAGES",
     "NavItem",
     "PageSource",
+    "PendingPage",
+    "PreparedSite",
     "Renderer",
     "Site",
     "SiteOptions",
     "Urls",
     "Version",
-    "build_site",
+    "prepare_site",
     "problems_page",
 ]

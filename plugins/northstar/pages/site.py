@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Any
 
 from northstar.check import Report
@@ -116,12 +117,36 @@ class Site:
     views: Views
 
 
-def build_site(
+@dataclass(frozen=True)
+class PendingPage:
+    """A page whose Markdown is yet to be written: `render()` writes it, as UTF-8 bytes."""
+
+    path: str
+    title: str
+    render: Callable[[], bytes]
+
+
+@dataclass(frozen=True)
+class PreparedSite:
+    """Every page of a site, each ready to render on its own (in this process or another), and its navigation."""
+
+    pages: list[PendingPage]
+    nav: NavItem
+    views: Views
+
+    def finish(self, contents: Sequence[bytes]) -> Site:
+        """The site, given each page's rendered Markdown in the order of `pages`."""
+        written = [PageSource(p.path, p.title, c) for p, c in zip(self.pages, contents, strict=True)]
+        return Site(written, self.nav, self.views)
+
+
+def prepare_site(
     report: Report, options: SiteOptions, renderer: Renderer, history: History | Unavailable | None = None
-) -> Site:
+) -> PreparedSite:
     """Every page of the plan for its current period, and the navigation section that holds them.
 
     With a `history`, also the change log and a frozen copy of every past quarter under `archive/`.
+    The pages are independent of each other: they can be rendered in any order, in any process.
     """
     plan = report.loaded.plan
     year, quarter = current_period(plan, report.as_of, options.period)
@@ -133,20 +158,23 @@ def build_site(
     builder = _Builder(report, options, renderer, views)
     for kind in options.pages:
         getattr(builder, kind)(history, past)
-    return Site(builder.pages, NavItem(options.labels["plan"], None, tuple(builder.nav)), views)
+    return PreparedSite(builder.pages, NavItem(options.labels["plan"], None, tuple(builder.nav)), views)
 
 
 class _Builder:
-    """Renders pages one kind at a time; each method adds its pages and its navigation entry."""
+    """Prepares pages one kind at a time; each method adds its pages and its navigation entry."""
 
     def __init__(self, report: Report, options: SiteOptions, renderer: Renderer, views: Views) -> None:
         self.report, self.options, self.renderer, self.views = report, options, renderer, views
         self.urls, self.labels = options.urls, options.labels
-        self.pages: list[PageSource] = []
+        self.pages: list[PendingPage] = []
         self.nav: list[NavItem] = []
 
     def page(self, path: str, title: str, template: str, **context: Any) -> None:
-        link_from = self.urls.links_from(path)
+        self.pages.append(PendingPage(path, title, partial(self._render, path, template, context)))
+
+    def _render(self, path: str, template: str, context: dict[str, Any]) -> bytes:
+        link_from = self.urls.links_from(path)  # made here, so that it lives only while the page renders
 
         def href(link: Link) -> str:
             return link_from(link.page, link.anchor)
@@ -162,7 +190,7 @@ class _Builder:
             archive_link=self.options.archive_link,
             **context,
         )
-        self.pages.append(PageSource(path, title, content.encode("utf-8")))
+        return content.encode("utf-8")
 
     def strategy(self, *_: object) -> None:
         strategy, views, labels = self.report.plan.strategy, self.views, self.labels
@@ -273,7 +301,7 @@ class _Builder:
                 archive_link=Link(labels["archive"], "page", index_path),
                 progress=None,
             )
-            self.pages += build_site(frozen, frozen_options, self.renderer).pages
+            self.pages += prepare_site(frozen, frozen_options, self.renderer).pages
             archives.append(archived)
             children.append(NavItem(archived.name, archived.teams.page))
         self.page(index_path, labels["archive"], "archive.md.jinja", archives=archives)
@@ -375,4 +403,15 @@ def problems_page(path: str, problems: list[Problem], options: SiteOptions, rend
     return PageSource(path, options.labels["errors_title"], content.encode("utf-8"))
 
 
-__all__ = ["PAGES", "NavItem", "PageSource", "Site", "SiteOptions", "Version", "build_site", "problems_page"]
+__all__ = [
+    "PAGES",
+    "NavItem",
+    "PageSource",
+    "PendingPage",
+    "PreparedSite",
+    "Site",
+    "SiteOptions",
+    "Version",
+    "prepare_site",
+    "problems_page",
+]
