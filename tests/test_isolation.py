@@ -67,6 +67,20 @@ def test_one_commit_builds_to_identical_bytes_in_any_folder_for_any_user_on_any_
     assert tree(first / "site") == tree(second / "site")
 
 
+def test_rendering_in_one_process_or_two_builds_the_same_bytes(tmp_path: Path) -> None:
+    """Two processes share the rendering by default (where the system allows); `parallel: false` keeps one."""
+    project = copy_project(tmp_path)
+    assert mkdocs("build", "--strict", cwd=project).returncode == 0
+    shared = tree(project / "site")
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert "\n  - northstar\n" in text
+    config.write_text(text.replace("\n  - northstar\n", "\n  - northstar:\n      parallel: false\n"), encoding="utf-8")
+    done = mkdocs("build", "--strict", cwd=project)
+    assert done.returncode == 0, done.stderr
+    assert tree(project / "site") == shared
+
+
 def test_without_source_date_epoch_only_mkdocs_sitemap_stamp_follows_the_clock(tmp_path: Path) -> None:
     """MkDocs stamps sitemap.xml.gz with the build day unless SOURCE_DATE_EPOCH is set (the publish
     workflow's concern, see docs/guide/security.md); nothing Northstar writes depends on the clock."""

@@ -22,6 +22,7 @@ from northstar.load.plan import FileCache
 from northstar.model import Band
 from northstar.pages import PAGES, Renderer, Site, SiteOptions, Urls, Version, prepare_site
 from northstar.pages.labels import LABELS
+from northstar.parallel import run_all
 
 Progress = Callable[[str, int, int], None]
 """Reports long work: (what, done, total)."""
@@ -45,6 +46,8 @@ class Settings:
     churn_window_months: int = 12
     nav_limit: int = 50
     template_dirs: tuple[Path, ...] = ()
+    parallel: bool = True
+    """Share rendering with a second process where that can help (see `northstar.parallel`)."""
 
 
 @dataclass(frozen=True)
@@ -105,7 +108,8 @@ class Builder:
             text = export_json(report, version=label, period=settings.period, bands=settings.bands, compact=True)
             return text.encode("utf-8")
 
-        exported, *contents = [task() for task in (export, *(page.render for page in prepared.pages))]
+        # the export first: the longest task, taken while the other process starts on the pages
+        exported, *contents = run_all([export, *(page.render for page in prepared.pages)], parallel=settings.parallel)
         renderer.forget()
         export_path = "/".join(p for p in (settings.path.strip("/"), "plan.json") if p)
         return Built(report, prepared.finish(contents), history, state, (export_path, exported))

@@ -59,6 +59,8 @@ class NorthstarConfig(Config):
     churn_window_months = c.Type(int, default=12)
     nav_limit = c.Type(int, default=50)
     """A Teams or People section with more pages than this lists only its index in the navigation."""
+    parallel = c.Type(bool, default=True)
+    """Render in two processes where the system allows it (see `northstar.parallel`)."""
 
 
 class NorthstarPlugin(BasePlugin[NorthstarConfig]):
@@ -112,6 +114,7 @@ class NorthstarPlugin(BasePlugin[NorthstarConfig]):
             churn_window_months=self.config.churn_window_months,
             nav_limit=self.config.nav_limit,
             template_dirs=(Path(custom_dir),) if custom_dir else (),
+            parallel=self.config.parallel,
         )
         if self.command != "serve":
             collector.hold()  # until the plan is dropped in on_files: see `collector`
