@@ -199,7 +199,7 @@ def _check_and_render(plan: Path, counter: str) -> None:
     COUNTS[f"{counter} valid and rendered"] += 1
     assert built.site is not None and built.export is not None
     assert all(page.content.strip() for page in built.site.pages)
-    json.loads(built.export[1])
+    json.loads(built.export.content)
 
 
 SINGLE_FILES = st.fixed_dictionaries(

@@ -20,9 +20,9 @@ from northstar.export import export_json
 from northstar.history.timeline import History, Unavailable, update
 from northstar.load.plan import FileCache
 from northstar.model import Band
-from northstar.pages import PAGES, Renderer, Site, SiteOptions, Urls, Version, prepare_site
+from northstar.pages import PAGES, PageSource, Renderer, Site, SiteOptions, Urls, Version, prepare_site
 from northstar.pages.labels import LABELS
-from northstar.parallel import run_all
+from northstar.parallel import Results
 
 Progress = Callable[[str, int, int], None]
 """Reports long work: (what, done, total)."""
@@ -47,7 +47,7 @@ class Settings:
     nav_limit: int = 50
     template_dirs: tuple[Path, ...] = ()
     parallel: bool = True
-    """Share rendering with a second process where that can help (see `northstar.parallel`)."""
+    """Render ahead in a second process where that can help (see `northstar.parallel`)."""
 
 
 @dataclass(frozen=True)
@@ -57,8 +57,10 @@ class Built:
     """None when the plan has errors."""
     history: History | Unavailable | None
     state: git.PlanState
-    export: tuple[str, bytes] | None = None
-    """(path, UTF-8 JSON) of the plan export published beside the pages; None when the plan has errors."""
+    export: PageSource | None = None
+    """The plan export (UTF-8 JSON) published beside the pages; None when the plan has errors."""
+    results: Results | None = None
+    """What renders the pages and the export, perhaps ahead in another process; None when the plan has errors."""
 
 
 class Builder:
@@ -108,11 +110,13 @@ class Builder:
             text = export_json(report, version=label, period=settings.period, bands=settings.bands, compact=True)
             return text.encode("utf-8")
 
-        # the export first: the longest task, taken while the other process starts on the pages
-        exported, *contents = run_all([export, *(page.render for page in prepared.pages)], parallel=settings.parallel)
-        renderer.forget()
+        # the pages in the order MkDocs reads them, and the export, which it copies after them, last
+        results = Results([*(page.render for page in prepared.pages), export], parallel=settings.parallel)
+        results.when_done(renderer.forget)
+        *contents, exported = (results.getter(i) for i in range(len(results)))
         export_path = "/".join(p for p in (settings.path.strip("/"), "plan.json") if p)
-        return Built(report, prepared.finish(contents), history, state, (export_path, exported))
+        site = prepared.finish(contents)
+        return Built(report, site, history, state, PageSource(export_path, "plan.json", exported), results)
 
 
 def terminal_progress() -> Progress | None:

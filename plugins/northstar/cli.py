@@ -298,7 +298,7 @@ def cmd_render(plan_dir: Path, out: Path, settings: Settings, *, nav: Path | Non
     files = {page.path: page.content for page in built.site.pages}
     files[STYLESHEET_PATH] = STYLESHEET.read_bytes()
     if built.export is not None:
-        files[built.export[0]] = built.export[1]
+        files[built.export.path] = built.export.content
     manifest = out / MANIFEST
     previous = set(manifest.read_text(encoding="utf-8").split()) if manifest.is_file() else set()
     clashes = sorted(p for p in files if (out / p).exists() and p not in previous)

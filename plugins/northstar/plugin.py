@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import errno
 import os
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
@@ -23,16 +24,19 @@ from northstar.check import UsageError
 from northstar.history.timeline import History, Unavailable
 from northstar.model import Band
 from northstar.model import Settings as PlanSettings
-from northstar.pages import PAGES, Renderer, SiteOptions, Urls, problems_page
+from northstar.pages import PAGES, PageSource, Renderer, SiteOptions, Urls, problems_page
 from northstar.pages.labels import LABELS
 from northstar.pages.render import OVERRIDE_DIR
 from northstar.pages.site import nav_config, nav_paths
+from northstar.parallel import Results
 from northstar.problems import did_you_mean
 
 if TYPE_CHECKING:  # the server (and the HTTP and file-watching modules it needs) is for serve only
     from mkdocs.livereload import LiveReloadServer
 
 log = get_plugin_logger(__name__)
+Source = bytes | Callable[[], bytes]
+"""A generated file's text, or what gives it when MkDocs reads it (see `_Ahead`)."""
 _WRITE_ERRORS = frozenset({errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EROFS, errno.EACCES})
 """What writing the site can meet: a full disk or quota, a too-large file, no permission."""
 
@@ -73,6 +77,8 @@ class NorthstarPlugin(BasePlugin[NorthstarConfig]):
         self.last_paths: list[str] = []
         self.ours: frozenset[str] = frozenset()
         """The paths of the files Northstar added to this build."""
+        self.results: Results | None = None
+        """What renders this build's pages, perhaps ahead in another process."""
         self.base = Path()
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
@@ -142,6 +148,7 @@ class NorthstarPlugin(BasePlugin[NorthstarConfig]):
         if built is None:
             return files
         generated, nav = self._generated(config, built)
+        results = self.results = built.results
         if self.command != "serve":
             # MkDocs holds every page from here on; a one-off build needs nothing else of ours any
             # more (the parsed plan, its views, the history), so free it before the pages are rendered.
@@ -151,7 +158,10 @@ class NorthstarPlugin(BasePlugin[NorthstarConfig]):
             # kept would keep most of the plan's memory (see `collector.release`): what MkDocs
             # keeps is copied, and the originals go with the plan.
             generated, nav = _renewed((generated, nav))
-            collector.release()
+            if results is None:
+                collector.release()
+            else:  # pages still being rendered ahead hold the plan until the last is in
+                results.when_done(collector.release)
         for path, content, inclusion in generated:
             _add(files, config, path, content, inclusion)
         self.ours = frozenset(path for path, _, _ in generated)
@@ -162,8 +172,8 @@ class NorthstarPlugin(BasePlugin[NorthstarConfig]):
 
     def _generated(
         self, config: MkDocsConfig, built: Built
-    ) -> tuple[list[tuple[str, bytes, InclusionLevel]], dict[str, Any] | None]:
-        """(path, content, inclusion) of every file Northstar adds, and the navigation section."""
+    ) -> tuple[list[tuple[str, Source, InclusionLevel]], dict[str, Any] | None]:
+        """(path, content or what gives it, inclusion) of every file Northstar adds, and the navigation section."""
         site = built.site
         if site is None:  # invalid plan under serve: every plan page lists the problems
             shown = [p.relative_to(self.base) for p in built.report.problems]
@@ -174,13 +184,17 @@ class NorthstarPlugin(BasePlugin[NorthstarConfig]):
             return [(p.path, p.content, InclusionLevel.INCLUDED) for p in pages], None
         section = nav_config(site.nav, self.config.nav_title)
         in_nav = set(nav_paths(section))
+        ahead = built.results is not None and not built.results.done  # else every text is rendered already
+
+        def text(page: PageSource) -> Source:
+            return page.source if ahead else page.content
+
         generated = [
-            (p.path, p.content, InclusionLevel.INCLUDED if p.path in in_nav else InclusionLevel.NOT_IN_NAV)
+            (p.path, text(p), InclusionLevel.INCLUDED if p.path in in_nav else InclusionLevel.NOT_IN_NAV)
             for p in site.pages
         ]
         if built.export is not None:
-            path, exported = built.export
-            generated.append((path, exported, InclusionLevel.INCLUDED))
+            generated.append((built.export.path, text(built.export), InclusionLevel.INCLUDED))
         return generated, section
 
     @event_priority(100)  # first, so that `markdown` is still the page's file as MkDocs read it
@@ -206,8 +220,11 @@ class NorthstarPlugin(BasePlugin[NorthstarConfig]):
     def on_build_error(self, *, error: Exception) -> None:
         """A full or read-only disk while MkDocs writes the site: one clear line, not a traceback.
 
-        A build that failed before on_files also gets its cycle collector back (see `collector`).
+        A build that failed before on_files also gets its cycle collector back (see `collector`), and
+        a worker still rendering pages ahead is stopped.
         """
+        if self.results is not None:
+            self.results.close()
         collector.resume()
         if isinstance(error, OSError) and error.errno in _WRITE_ERRORS:
             where = error.filename2 or error.filename
@@ -243,14 +260,43 @@ class NorthstarPlugin(BasePlugin[NorthstarConfig]):
             raise PluginError(msg) from None
 
 
-def _add(files: Files, config: MkDocsConfig, path: str, content: bytes, inclusion: InclusionLevel) -> None:
+def _add(files: Files, config: MkDocsConfig, path: str, source: Source, inclusion: InclusionLevel) -> None:
     existing = files.get_file_from_path(path)
     if existing is not None and existing.generated_by is None:
         raise PluginError(
             f"northstar: {config.docs_dir}/{path} exists, and Northstar generates that page; "
             "rename it or set `path:` in the plugin options to put the plan pages in a folder"
         )
-    files.append(File.generated(config, path, content=content, inclusion=inclusion))
+    if isinstance(source, bytes):
+        files.append(File.generated(config, path, content=source, inclusion=inclusion))
+    else:
+        ahead = cast("_Ahead", _Ahead.generated(config, path, content=b"", inclusion=inclusion))  # made by cls
+        files.append(ahead.reading(source))
+
+
+class _Ahead(File):
+    """A generated file whose text may still be being rendered in another process (see `northstar.parallel`).
+
+    MkDocs reads every file's text through `_content` (pages when it reaches them, plan.json when it
+    copies it): the text is taken then, and kept, so MkDocs works on the first pages meanwhile.
+    """
+
+    _source: Callable[[], bytes] | None = None
+    _text: str | bytes | None = None
+
+    def reading(self, source: Callable[[], bytes]) -> _Ahead:
+        self._source = source
+        return self
+
+    @property
+    def _content(self) -> str | bytes | None:
+        if self._source is not None:
+            self._text, self._source = self._source(), None
+        return self._text
+
+    @_content.setter
+    def _content(self, value: str | bytes | None) -> None:
+        self._text, self._source = value, None
 
 
 _Renewed = TypeVar("_Renewed")

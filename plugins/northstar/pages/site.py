@@ -46,18 +46,26 @@ class OnePageLimits:
     teams: int = 8
 
 
-@dataclass(frozen=True)
+@dataclass
 class PageSource:
-    """One generated page: where it goes (relative to docs), its title and its Markdown.
+    """One generated file, a page or the plan export: where it goes (relative to docs), its title and its text.
 
-    The Markdown is kept as UTF-8 bytes, as it is written out: a page with a single `·` in it is
-    twice as large as a Python string (two bytes a character), and MkDocs holds every page from the
-    start of a build to its end (a thousand teams: 86 MB as strings, 43 MB as bytes).
+    The text is kept as UTF-8 bytes, as it is written out: a page with a single `·` in it is twice
+    as large as a Python string (two bytes a character), and MkDocs holds every page from the start
+    of a build to its end (a thousand teams: 86 MB as strings, 43 MB as bytes).
     """
 
     path: str
     title: str
-    content: bytes
+    source: bytes | Callable[[], bytes]
+    """The text, or what gives it when called: it may still be being rendered ahead (see `northstar.parallel`)."""
+
+    @property
+    def content(self) -> bytes:
+        """The text, once it is rendered; it is kept as `source` from then on."""
+        if not isinstance(self.source, bytes):
+            self.source = self.source()
+        return self.source
 
 
 @dataclass(frozen=True)
@@ -134,8 +142,8 @@ class PreparedSite:
     nav: NavItem
     views: Views
 
-    def finish(self, contents: Sequence[bytes]) -> Site:
-        """The site, given each page's rendered Markdown in the order of `pages`."""
+    def finish(self, contents: Sequence[Callable[[], bytes]]) -> Site:
+        """The site, given what gives each page's rendered Markdown, in the order of `pages`."""
         written = [PageSource(p.path, p.title, c) for p, c in zip(self.pages, contents, strict=True)]
         return Site(written, self.nav, self.views)
 
@@ -169,28 +177,21 @@ class _Builder:
         self.urls, self.labels = options.urls, options.labels
         self.pages: list[PendingPage] = []
         self.nav: list[NavItem] = []
+        self.shared: dict[str, Any] = {
+            "labels": self.labels,
+            "views": views,
+            "version": options.version,
+            "as_of": report.as_of,
+            "archived": options.archived,
+            "archive_link": options.archive_link,
+        }
+        """What every page's template is given, besides its own variables."""
 
     def page(self, path: str, title: str, template: str, **context: Any) -> None:
-        self.pages.append(PendingPage(path, title, partial(self._render, path, template, context)))
-
-    def _render(self, path: str, template: str, context: dict[str, Any]) -> bytes:
-        link_from = self.urls.links_from(path)  # made here, so that it lives only while the page renders
-
-        def href(link: Link) -> str:
-            return link_from(link.page, link.anchor)
-
-        content = self.renderer.render(
-            template,
-            href=href,
-            labels=self.labels,
-            views=self.views,
-            version=self.options.version,
-            as_of=self.report.as_of,
-            archived=self.options.archived,
-            archive_link=self.options.archive_link,
-            **context,
-        )
-        return content.encode("utf-8")
+        # not a method of this builder: the builder holds the pages, and a page holding it back
+        # would be a reference cycle, keeping the plan for the cycle collector (see `collector`)
+        render = partial(_render, self.renderer, self.urls, path, template, {**self.shared, **context})
+        self.pages.append(PendingPage(path, title, render))
 
     def strategy(self, *_: object) -> None:
         strategy, views, labels = self.report.plan.strategy, self.views, self.labels
@@ -395,6 +396,16 @@ def nav_paths(nav: Any) -> list[str]:
     if isinstance(nav, list):
         return [p for value in nav for p in nav_paths(value)]
     return []
+
+
+def _render(renderer: Renderer, urls: Urls, path: str, template: str, context: dict[str, Any]) -> bytes:
+    """One page's Markdown, as UTF-8."""
+    link_from = urls.links_from(path)  # made here, so that it lives only while the page renders
+
+    def href(link: Link) -> str:
+        return link_from(link.page, link.anchor)
+
+    return renderer.render(template, href=href, **context).encode("utf-8")
 
 
 def problems_page(path: str, problems: list[Problem], options: SiteOptions, renderer: Renderer) -> PageSource:
