@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
 import time
 import weakref
 from collections.abc import Callable
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 from northstar import collector, parallel
 from northstar.build import Builder, Settings
+from northstar.pages.render import PageTemplateError
 from northstar.parallel import Results
 
 from tests.conftest import ROOT
@@ -57,11 +59,10 @@ def _ended(timeout: float = 60) -> bool:
 @many_cores
 def test_a_worker_works_the_results_out_ahead_in_order() -> None:
     results = Results(_tasks(200))
-    assert not results.done  # nothing is taken yet, and the worker is on it
+    assert results.ahead
     found = _taken(results)
     assert [index for index, _ in found] == list(range(200))
     assert {pid for _, pid in found} == {next(pid for _, pid in found)} != {os.getpid()}  # all the worker's
-    assert results.done
     assert _ended()
 
 
@@ -84,7 +85,7 @@ def test_few_tasks_or_parallel_off_run_here_at_once() -> None:
 
     for count, parallel_on in ((parallel.MINIMUM - 1, True), (100, False)):
         results = Results([lambda i=i: task(i) for i in range(count)], parallel=parallel_on)
-        assert results.done
+        assert not results.ahead
         assert ran == list(range(count))
         assert _taken(results) == [(i, os.getpid()) for i in range(count)]
         ran.clear()
@@ -98,56 +99,87 @@ def test_without_a_worker_the_first_failing_task_raises_at_once() -> None:
 @needs_fork
 @many_cores
 @pytest.mark.parametrize("fails", [{0}, {7}, {7, 140}, {199}])
-def test_a_task_that_fails_raises_here_when_its_result_is_taken(fails: set[int]) -> None:
-    """As in one process, the error is the task's own; results before it are the worker's, and those
-    after it, which the worker never reached, are worked out here (raising where they fail too)."""
-    results = Results(_tasks(200, fails=fails.__contains__))
+def test_a_task_that_fails_in_the_worker_raises_its_error_here(fails: set[int]) -> None:
+    """As in one process the build stops at the first failure, with the task's own error (and the
+    worker's traceback as a note); the results before it are the worker's."""
+    results = Results(_tasks(200, fails=fails.__contains__, size=16 * 1024))
     first = min(fails)
-    before = [results.take(index).split(b":")[:2] for index in range(first)]
-    assert before == [[str(index).encode(), before[0][1]] for index in range(first)]  # one process's:
-    assert all(int(pid) != os.getpid() for _, pid in before)  # the worker's
-    for index in range(first, 200):
-        if index in fails:
-            with pytest.raises(ValueError, match=f"^task {index}$"):
-                results.take(index)
-        else:
-            assert results.take(index).startswith(f"{index}:{os.getpid()}:".encode())
+    before = [_split(results.take(i)) for i in range(first)]
+    assert [index for index, _ in before] == list(range(first))
+    assert all(pid != os.getpid() for _, pid in before)  # the worker's
+    for index in sorted({first, min(first + 1, 199), 199}):
+        with pytest.raises(ValueError, match=rf"^task {first}\nraised in the process rendering ahead:\n") as raised:
+            results.take(index)
+        assert 'raise ValueError(f"task {index}")' in raised.value.__notes__[0]  # the worker's traceback
     assert _ended()
 
 
-@needs_fork
-@many_cores
-def test_tasks_that_fail_only_in_the_worker_are_run_here() -> None:
-    parent = os.getpid()
-    results = Results(_tasks(100, fails=lambda index: os.getpid() != parent))
-    assert _taken(results) == [(i, parent) for i in range(100)]
+def _split(result: bytes) -> tuple[int, int]:
+    number, pid, _ = result.split(b":", 2)
+    return int(number), int(pid)
+
+
+class _UnsendableError(Exception):
+    def __init__(self) -> None:
+        super().__init__("cannot be pickled")
+        self.callback = lambda: None
+
+
+class _UnreadableError(Exception):
+    """Pickles, but cannot be made again from its arguments (an `__init__` that takes others)."""
+
+    def __init__(self, page: str, line: int) -> None:
+        super().__init__(f"{page}:{line}")
 
 
 @needs_fork
 @many_cores
-def test_a_worker_that_dies_leaves_its_results_to_this_process() -> None:
+@pytest.mark.parametrize(
+    ("error", "message"),
+    [
+        (_UnsendableError, "could not be sent back: .*cannot be pickled"),
+        (lambda: _UnreadableError("a", 1), "could not be read"),
+    ],
+)
+def test_an_error_that_cannot_come_back_is_a_worker_error(error: Callable[[], Exception], message: str) -> None:
+    def fail() -> bytes:
+        raise error()
+
+    tasks = _tasks(40, size=64 * 1024)  # sent eight at a time: the first sixteen before the failure
+    results = Results([*tasks[:16], fail, *tasks[17:]])
+    for index in range(16):
+        assert results.take(index).startswith(f"{index}:".encode())
+    with pytest.raises(parallel.WorkerError, match=message):
+        results.take(16)
+
+
+@needs_fork
+@many_cores
+def test_a_worker_that_dies_leaves_an_error_for_what_it_did_not_deliver() -> None:
     parent = os.getpid()
 
     def task(index: int) -> bytes:
         if os.getpid() != parent and index == 50:
             os._exit(3)  # killed mid-way: no word sent back
-        return f"{index}:{os.getpid()}:".encode()
+        return f"{index}:{os.getpid()}:".encode() + b"x" * 64 * 1024
 
     results = Results([lambda i=i: task(i) for i in range(100)])
-    found = _taken(results)
-    assert [index for index, _ in found] == list(range(100))
-    assert {pid for index, pid in found if index >= 50} == {parent}  # the last batch never came
+    delivered = [_split(results.take(i)) for i in range(48)]  # batches of eight 64 KiB results
+    assert all(pid != parent for _, pid in delivered)
+    with pytest.raises(parallel.WorkerError, match=r"ended \(exit code 3\) before result 48; build again"):
+        results.take(48)
 
 
 @needs_fork
 @many_cores
-def test_close_stops_the_worker_and_what_is_left_is_worked_out_here() -> None:
+def test_close_stops_the_worker() -> None:
     results = Results([lambda: (time.sleep(60), b"late")[1]] * 40)
     started = time.monotonic()
     results.close()
     assert _ended(timeout=10)
     assert time.monotonic() - started < 30
-    assert not results.done  # nothing is in: the tasks are still held
+    with pytest.raises(parallel.WorkerError):
+        results.take(0)
 
 
 class _Plan:
@@ -157,35 +189,30 @@ class _Plan:
         return b"page"
 
 
-@needs_fork
-@many_cores
-def test_with_a_worker_the_tasks_are_let_go_once_every_result_is_in() -> None:
+@pytest.mark.parametrize("parallel_on", [True, False])
+def test_the_tasks_are_let_go_here_before_results_returns(parallel_on: bool) -> None:
+    """Here, the plan that pages render from is freed as soon as the worker has it (or has been rendered)."""
     plan = _Plan()
     held = weakref.ref(plan)
-    with collector.paused():  # freed by reference counting alone
-        results = Results([plan.render] * 40)
-        ran: list[str] = []
-        results.when_done(lambda: ran.append("done"))
+    with collector.paused():  # by reference counting alone
+        results = Results([plan.render] * 40, parallel=parallel_on)
         del plan
-        assert _ended()  # every result is in, none is taken yet
-        assert (held() is not None, ran, results.done) == (True, [], False)
-        results.take(7)  # the first take after that lets them go, in this thread
-        assert (held(), ran, results.done) == (None, ["done"], True)
-        assert [results.take(i) for i in range(40) if i != 7] == [b"page"] * 39
+        assert held() is None
+    assert [results.take(i) for i in range(40)] == [b"page"] * 40
     with pytest.raises(LookupError, match=r"^result 7 was taken already$"):
         results.take(7)
 
 
-def test_without_a_worker_the_tasks_are_let_go_at_once() -> None:
-    plan = _Plan()
-    held = weakref.ref(plan)
-    with collector.paused():
-        results = Results([plan.render] * 40, parallel=False)
-        del plan
-        assert held() is None
-    ran: list[str] = []
-    results.when_done(lambda: ran.append("done"))
-    assert ran == ["done"]
+def test_a_page_template_error_comes_back_from_a_worker_whole() -> None:
+    error = PageTemplateError("overrides/northstar/team.md.jinja:3: boom", "teams/a.md", "x.jinja", 3)
+    again = pickle.loads(pickle.dumps(error))  # noqa: S301 - what the worker sent
+    assert (type(again), str(again), again.page, again.file, again.line) == (
+        PageTemplateError,
+        str(error),
+        "teams/a.md",
+        "x.jinja",
+        3,
+    )
 
 
 def _built(plan: Path, *, parallel: bool) -> dict[str, bytes]:

@@ -221,6 +221,38 @@ def test_template_override_from_custom_dir(tmp_path: Path) -> None:
     assert not (project / "site" / "northstar" / "person.md.jinja").exists()  # overrides are not published
 
 
+@pytest.mark.parametrize("parallel", [True, False])
+def test_a_failing_template_override_is_one_clear_error(tmp_path: Path, parallel: bool) -> None:
+    """A team page's override names a variable that does not exist: the build stops with the file,
+    line and page, not a traceback, whether the page failed here or in the worker rendering ahead."""
+    project = copy_project(tmp_path)
+    overrides = project / "overrides" / "northstar"
+    overrides.mkdir(parents=True)
+    (overrides / "team.md.jinja").write_text("# {{ team.team.name }}\n\n{{ team.missoin }}\n", encoding="utf-8")
+    config = yaml.safe_load((project / "mkdocs.yml").read_text(encoding="utf-8"))
+    config["theme"]["custom_dir"] = "overrides"
+    config["plugins"] = [p if p != "northstar" else {"northstar": {"parallel": parallel}} for p in config["plugins"]]
+    (project / "mkdocs.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    done = mkdocs("build", cwd=project)
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    expected = (
+        "northstar: overrides/northstar/team.md.jinja:3: 'northstar.pages.views.TeamView object' has no attribute"
+    )
+    assert expected in done.stderr, done.stderr
+    assert "(rendering teams/" in done.stderr
+    assert not (project / "site" / "teams").exists()
+    rendered = subprocess.run(
+        [str(Path(sys.executable).parent / "northstar"), "render", "plan", "--out", str(tmp_path / "out")],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert rendered.returncode == 0  # the CLI has no theme: Northstar's own templates render
+    assert "team.md.jinja" not in rendered.stderr
+
+
 def test_pages_in_a_folder_and_a_subset(tmp_path: Path) -> None:
     project = copy_project(tmp_path)
     (project / "docs" / "index.md").write_text("# Home\n\n[Strategy](plan/strategy.md)\n", encoding="utf-8")

@@ -112,7 +112,7 @@ class Builder:
 
         # the pages in the order MkDocs reads them, and the export, which it copies after them, last
         results = Results([*(page.render for page in prepared.pages), export], parallel=settings.parallel)
-        results.when_done(renderer.forget)
+        renderer.forget()
         *contents, exported = (results.getter(i) for i in range(len(results)))
         export_path = "/".join(p for p in (settings.path.strip("/"), "plan.json") if p)
         site = prepared.finish(contents)

@@ -284,21 +284,20 @@ def cmd_render(plan_dir: Path, out: Path, settings: Settings, *, nav: Path | Non
     """Write every generated page (and the stylesheet) as files under `out`; with `nav`, the navigation too."""
     try:
         built = Builder(plan_dir, terminal_progress()).build(settings)
+        for found in built.report.problems:
+            print(found, file=sys.stderr)
+        if built.site is None:
+            print(
+                f"northstar render: the plan has {_count(len(built.report.errors), 'error')}; nothing written",
+                file=sys.stderr,
+            )
+            return 1
+        # the pages may still be rendering in a worker (see `northstar.parallel`): a template can fail here too
+        files = {page.path: page.content for page in [*built.site.pages, *filter(None, [built.export])]}
     except UsageError as exc:
         print(f"northstar render: {exc}", file=sys.stderr)
         return 2
-    for found in built.report.problems:
-        print(found, file=sys.stderr)
-    if built.site is None:
-        print(
-            f"northstar render: the plan has {_count(len(built.report.errors), 'error')}; nothing written",
-            file=sys.stderr,
-        )
-        return 1
-    files = {page.path: page.content for page in built.site.pages}
     files[STYLESHEET_PATH] = STYLESHEET.read_bytes()
-    if built.export is not None:
-        files[built.export.path] = built.export.content
     manifest = out / MANIFEST
     previous = set(manifest.read_text(encoding="utf-8").split()) if manifest.is_file() else set()
     clashes = sorted(p for p in files if (out / p).exists() and p not in previous)

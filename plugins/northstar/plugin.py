@@ -28,7 +28,7 @@ from northstar.pages import PAGES, PageSource, Renderer, SiteOptions, Urls, prob
 from northstar.pages.labels import LABELS
 from northstar.pages.render import OVERRIDE_DIR
 from northstar.pages.site import nav_config, nav_paths
-from northstar.parallel import Results
+from northstar.parallel import Results, WorkerError
 from northstar.problems import did_you_mean
 
 if TYPE_CHECKING:  # the server (and the HTTP and file-watching modules it needs) is for serve only
@@ -148,7 +148,7 @@ class NorthstarPlugin(BasePlugin[NorthstarConfig]):
         if built is None:
             return files
         generated, nav = self._generated(config, built)
-        results = self.results = built.results
+        self.results = built.results
         if self.command != "serve":
             # MkDocs holds every page from here on; a one-off build needs nothing else of ours any
             # more (the parsed plan, its views, the history), so free it before the pages are rendered.
@@ -158,10 +158,7 @@ class NorthstarPlugin(BasePlugin[NorthstarConfig]):
             # kept would keep most of the plan's memory (see `collector.release`): what MkDocs
             # keeps is copied, and the originals go with the plan.
             generated, nav = _renewed((generated, nav))
-            if results is None:
-                collector.release()
-            else:  # pages still being rendered ahead hold the plan until the last is in
-                results.when_done(collector.release)
+            collector.release()
         for path, content, inclusion in generated:
             _add(files, config, path, content, inclusion)
         self.ours = frozenset(path for path, _, _ in generated)
@@ -184,7 +181,7 @@ class NorthstarPlugin(BasePlugin[NorthstarConfig]):
             return [(p.path, p.content, InclusionLevel.INCLUDED) for p in pages], None
         section = nav_config(site.nav, self.config.nav_title)
         in_nav = set(nav_paths(section))
-        ahead = built.results is not None and not built.results.done  # else every text is rendered already
+        ahead = built.results is not None and built.results.ahead  # else every text is rendered already
 
         def text(page: PageSource) -> Source:
             return page.source if ahead else page.content
@@ -291,7 +288,11 @@ class _Ahead(File):
     @property
     def _content(self) -> str | bytes | None:
         if self._source is not None:
-            self._text, self._source = self._source(), None
+            try:
+                text = self._source()
+            except (UsageError, WorkerError) as exc:  # a failing template override: MkDocs names the page, then stops
+                raise PluginError(f"northstar: {exc}") from None
+            self._text, self._source = text, None
         return self._text
 
     @_content.setter

@@ -3,16 +3,28 @@
 from __future__ import annotations
 
 import re
+import traceback
 from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
 from typing import Any
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined, nodes, pass_context
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    PackageLoader,
+    StrictUndefined,
+    TemplateError,
+    TemplateSyntaxError,
+    nodes,
+    pass_context,
+)
 from jinja2.compiler import CodeGenerator, Frame
 from jinja2.runtime import Context, Macro
 from markupsafe import Markup, escape
 
+from northstar.check import UsageError
 from northstar.pages.text import PlanText
 
 _CODE_SPAN = re.compile(r"&#96;((?:(?!&#96;).)+)&#96;")
@@ -22,6 +34,42 @@ _ABSENT = object()
 
 OVERRIDE_DIR = "northstar"
 """Users override `team.md.jinja` with `<custom_dir>/northstar/team.md.jinja`."""
+
+
+class PageTemplateError(UsageError):
+    """A page's template failed, most likely an override in the theme's custom_dir: where, and why."""
+
+    def __init__(self, message: str, page: str = "", file: str | None = None, line: int | None = None) -> None:
+        super().__init__(message)  # the message alone: so it pickles, to come back from a worker
+        self.page, self.file, self.line = page, file, line
+
+    @classmethod
+    def of(cls, page: str, error: TemplateError) -> PageTemplateError:
+        file, line = _where(error)
+        where = f"{_shown(file)}:{line}: " if file else ""
+        message = (
+            f"{where}{error.message or type(error).__name__} (rendering {page}); fix the template "
+            "(see the templates guide for what each one is given)"
+        )
+        return cls(message, page, file, line)
+
+
+def _where(error: TemplateError) -> tuple[str | None, int | None]:
+    """The template file and line where `error` happened, as Jinja reports them."""
+    if isinstance(error, TemplateSyntaxError):
+        return error.filename, error.lineno
+    for frame in reversed(traceback.extract_tb(error.__traceback__)):  # Jinja maps its frames to template lines
+        if frame.filename.endswith(".jinja"):
+            return frame.filename, frame.lineno
+    return None, None
+
+
+def _shown(file: str) -> str:
+    """`file` relative to the working folder when it is inside it: no local folders in messages."""
+    path = Path(file)
+    if path.is_absolute() and path.is_relative_to(Path.cwd()):
+        return path.relative_to(Path.cwd()).as_posix()
+    return file
 
 
 class _InertOutput(CodeGenerator):

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any
 
+from jinja2 import TemplateError
+
 from northstar.check import Report
 from northstar.history.changes import Change
 from northstar.history.gitlog import Commit
@@ -17,7 +19,7 @@ from northstar.load.plan import SINGLE_FILES
 from northstar.model import Band, Plan, Quarter
 from northstar.pages.diagram import layout
 from northstar.pages.labels import LABELS
-from northstar.pages.render import Renderer
+from northstar.pages.render import PageTemplateError, Renderer
 from northstar.pages.urls import Urls
 from northstar.pages.views import Link, Views, build_views
 from northstar.problems import Problem
@@ -405,7 +407,10 @@ def _render(renderer: Renderer, urls: Urls, path: str, template: str, context: d
     def href(link: Link) -> str:
         return link_from(link.page, link.anchor)
 
-    return renderer.render(template, href=href, **context).encode("utf-8")
+    try:
+        return renderer.render(template, href=href, **context).encode("utf-8")
+    except TemplateError as exc:
+        raise PageTemplateError.of(path, exc) from None
 
 
 def problems_page(path: str, problems: list[Problem], options: SiteOptions, renderer: Renderer) -> PageSource:
