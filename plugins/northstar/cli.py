@@ -293,7 +293,9 @@ def cmd_render(plan_dir: Path, out: Path, settings: Settings, *, nav: Path | Non
             )
             return 1
         # the pages may still be rendering in a worker (see `northstar.parallel`): a template can fail here too
-        files = {page.path: page.content for page in [*built.site.pages, *filter(None, [built.export])]}
+        files = {page.path: page.content for page in built.site.pages}
+        if built.export is not None:
+            files[built.export.path] = built.export.content
     except UsageError as exc:
         print(f"northstar render: {exc}", file=sys.stderr)
         return 2
