@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import errno
 import os
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Literal
 
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
@@ -22,21 +21,20 @@ from northstar import collector, git
 from northstar.build import STYLESHEET, STYLESHEET_PATH, Builder, Built, Settings, terminal_progress
 from northstar.check import UsageError
 from northstar.history.timeline import History, Unavailable
+from northstar.mkdocs_files import Source, add_file, renewed
 from northstar.model import Band
 from northstar.model import Settings as PlanSettings
 from northstar.pages import PAGES, PageSource, Renderer, SiteOptions, Urls, problems_page
 from northstar.pages.labels import LABELS
 from northstar.pages.render import OVERRIDE_DIR
 from northstar.pages.site import nav_config, nav_paths
-from northstar.parallel import Results, WorkerError
+from northstar.parallel import Results
 from northstar.problems import did_you_mean
 
 if TYPE_CHECKING:  # the server (and the HTTP and file-watching modules it needs) is for serve only
     from mkdocs.livereload import LiveReloadServer
 
 log = get_plugin_logger(__name__)
-Source = bytes | Callable[[], bytes]
-"""A generated file's text, or what gives it when MkDocs reads it (see `_Ahead`)."""
 _WRITE_ERRORS = frozenset({errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EROFS, errno.EACCES})
 """What writing the site can meet: a full disk or quota, a too-large file, no permission."""
 
@@ -157,10 +155,10 @@ class NorthstarPlugin(BasePlugin[NorthstarConfig]):
             # The page paths and titles were made among the plan's objects, and a few of them
             # kept would keep most of the plan's memory (see `collector.release`): what MkDocs
             # keeps is copied, and the originals go with the plan.
-            generated, nav = _renewed((generated, nav))
+            generated, nav = renewed((generated, nav))
             collector.release()
         for path, content, inclusion in generated:
-            _add(files, config, path, content, inclusion)
+            add_file(files, config, path, content, inclusion)
         self.ours = frozenset(path for path, _, _ in generated)
         files.append(File.generated(config, STYLESHEET_PATH, abs_src_path=str(STYLESHEET)))
         if nav is not None:
@@ -255,68 +253,6 @@ class NorthstarPlugin(BasePlugin[NorthstarConfig]):
         except ValueError:
             msg = f"northstar: as_of must be a date written YYYY-MM-DD, got {value!r}"
             raise PluginError(msg) from None
-
-
-def _add(files: Files, config: MkDocsConfig, path: str, source: Source, inclusion: InclusionLevel) -> None:
-    existing = files.get_file_from_path(path)
-    if existing is not None and existing.generated_by is None:
-        raise PluginError(
-            f"northstar: {config.docs_dir}/{path} exists, and Northstar generates that page; "
-            "rename it or set `path:` in the plugin options to put the plan pages in a folder"
-        )
-    if isinstance(source, bytes):
-        files.append(File.generated(config, path, content=source, inclusion=inclusion))
-    else:
-        ahead = cast("_Ahead", _Ahead.generated(config, path, content=b"", inclusion=inclusion))  # made by cls
-        files.append(ahead.reading(source))
-
-
-class _Ahead(File):
-    """A generated file whose text may still be being rendered in another process (see `northstar.parallel`).
-
-    MkDocs reads every file's text through `_content` (pages when it reaches them, plan.json when it
-    copies it): the text is taken then, and kept, so MkDocs works on the first pages meanwhile.
-    """
-
-    _source: Callable[[], bytes] | None = None
-    _text: str | bytes | None = None
-
-    def reading(self, source: Callable[[], bytes]) -> _Ahead:
-        self._source = source
-        return self
-
-    @property
-    def _content(self) -> str | bytes | None:
-        if self._source is not None:
-            try:
-                text = self._source()
-            except (UsageError, WorkerError) as exc:  # a failing template override: MkDocs names the page, then stops
-                raise PluginError(f"northstar: {exc}") from None
-            self._text, self._source = text, None
-        return self._text
-
-    @_content.setter
-    def _content(self, value: str | bytes | None) -> None:
-        self._text, self._source = value, None
-
-
-_Renewed = TypeVar("_Renewed")
-
-
-def _renewed(value: _Renewed) -> _Renewed:
-    """A copy of nested tuples, lists and dicts of strings and bytes, made of new small objects.
-
-    Only small objects share arenas; bytes of 512 or more (most pages) are kept as they are.
-    """
-    if isinstance(value, str):
-        return value.encode().decode()  # type: ignore[return-value]
-    if isinstance(value, bytes):
-        return bytes(memoryview(value)) if len(value) < 512 else value  # type: ignore[return-value]
-    if isinstance(value, tuple | list):
-        return type(value)(_renewed(v) for v in value)
-    if isinstance(value, dict):
-        return {_renewed(k): _renewed(v) for k, v in value.items()}  # type: ignore[return-value]
-    return value
 
 
 def _bands(bands: list[dict[str, Any]] | None) -> tuple[Band, ...] | None:
