@@ -31,6 +31,17 @@ def _configure(project: Path, **options: object) -> None:
     (project / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
 
 
+def _override(project: Path, template: str, text: str, **options: object) -> None:
+    """Override one Northstar template from the theme's custom_dir (`overrides/northstar/`), with plugin options."""
+    overrides = project / "overrides" / "northstar"
+    overrides.mkdir(parents=True)
+    (overrides / template).write_text(text, encoding="utf-8")
+    config = yaml.safe_load((project / "mkdocs.yml").read_text(encoding="utf-8"))
+    config["theme"]["custom_dir"] = "overrides"
+    config["plugins"] = [p if p != "northstar" or not options else {"northstar": options} for p in config["plugins"]]
+    (project / "mkdocs.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
+
+
 def test_every_team_objective_key_result_and_person_appears(example_site: Path) -> None:
     plan = load_plan(ROOT / "plan").plan
     assert plan.teams is not None and plan.people is not None
@@ -209,12 +220,7 @@ def test_default_mkdocs_theme(tmp_path: Path) -> None:
 
 def test_template_override_from_custom_dir(tmp_path: Path) -> None:
     project = copy_project(tmp_path)
-    overrides = project / "overrides" / "northstar"
-    overrides.mkdir(parents=True)
-    (overrides / "person.md.jinja").write_text("# {{ person.person.name }}\n\nCustom person page.\n", encoding="utf-8")
-    config = yaml.safe_load((project / "mkdocs.yml").read_text(encoding="utf-8"))
-    config["theme"]["custom_dir"] = "overrides"
-    (project / "mkdocs.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    _override(project, "person.md.jinja", "# {{ person.person.name }}\n\nCustom person page.\n")
     assert mkdocs("build", "--strict", cwd=project).returncode == 0
     assert "Custom person page." in article(project / "site", "people/maya-chen/").get_text()
     assert "Custom person page." not in article(project / "site", "teams/sales/").get_text()
@@ -226,13 +232,7 @@ def test_a_failing_template_override_is_one_clear_error(tmp_path: Path, parallel
     """A team page's override names a variable that does not exist: the build stops with the file,
     line and page, not a traceback, whether the page failed here or in the worker rendering ahead."""
     project = copy_project(tmp_path)
-    overrides = project / "overrides" / "northstar"
-    overrides.mkdir(parents=True)
-    (overrides / "team.md.jinja").write_text("# {{ team.team.name }}\n\n{{ team.missoin }}\n", encoding="utf-8")
-    config = yaml.safe_load((project / "mkdocs.yml").read_text(encoding="utf-8"))
-    config["theme"]["custom_dir"] = "overrides"
-    config["plugins"] = [p if p != "northstar" else {"northstar": {"parallel": parallel}} for p in config["plugins"]]
-    (project / "mkdocs.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    _override(project, "team.md.jinja", "# {{ team.team.name }}\n\n{{ team.missoin }}\n", parallel=parallel)
     done = mkdocs("build", cwd=project)
     assert done.returncode == 1
     assert "Traceback" not in done.stderr
