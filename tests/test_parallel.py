@@ -5,6 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import pickle
+import signal
 import time
 import weakref
 from collections.abc import Callable
@@ -46,7 +47,8 @@ def _taken(results: Results) -> list[tuple[int, int]]:
 
 
 def _ended(timeout: float = 60) -> bool:
-    """The worker has ended (and been reaped): no child process is left."""
+    """The worker has ended (and been reaped): no child process is left. The timeout only keeps a
+    broken worker from hanging the suite; nothing here measures how long the work takes."""
     deadline = time.monotonic() + timeout
     while multiprocessing.active_children():
         if time.monotonic() > deadline:
@@ -173,12 +175,11 @@ def test_a_worker_that_dies_leaves_an_error_for_what_it_did_not_deliver() -> Non
 @needs_fork
 @many_cores
 def test_close_stops_the_worker() -> None:
-    results = Results([lambda: (time.sleep(60), b"late")[1]] * 40)
-    started = time.monotonic()
+    """A failed build stops the worker at once: it is killed, not waited for."""
+    results = Results([lambda: (time.sleep(600), b"late")[1]] * 40)
     results.close()
-    assert _ended(timeout=10)
-    assert time.monotonic() - started < 30
-    with pytest.raises(parallel.WorkerError):
+    assert multiprocessing.active_children() == []  # close waited for it to end
+    with pytest.raises(parallel.WorkerError, match=rf"exit code -{signal.SIGKILL}\)"):
         results.take(0)
 
 
