@@ -169,7 +169,7 @@ class Results:
                     batch: Batch = receiving.recv()
                 except (EOFError, OSError):  # the worker ended: all sent, or it failed
                     return
-                except Exception as exc:
+                except Exception as exc:  # it came, but cannot be made again here (an error's own pickling)
                     batch = ([], (0, WorkerError(f"a batch from the process rendering ahead could not be read: {exc}")))
                 results, failure = batch
                 with self._arrived:
@@ -210,7 +210,7 @@ def _work(tasks: Sequence[Task], sending: Connection) -> None:
         for index, task in enumerate(tasks):
             try:
                 result = task()
-            except BaseException as exc:
+            except BaseException as exc:  # sent back, to be raised where its result is taken
                 exc.add_note(f"raised in the process rendering ahead:\n{traceback.format_exc().rstrip()}")
                 failure = (index, exc)
                 break
