@@ -39,11 +39,7 @@ def _tasks(count: int, fails: Callable[[int], bool] = lambda index: False, size:
 
 def _taken(results: Results) -> list[tuple[int, int]]:
     """(index, pid) of every result, taken in order."""
-    found = []
-    for index in range(len(results)):
-        number, pid, _ = results.take(index).split(b":", 2)
-        found.append((int(number), int(pid)))
-    return found
+    return [_split(results.take(index)) for index in range(len(results))]
 
 
 def _ended(timeout: float = 60) -> bool:
