@@ -29,8 +29,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "plugins"))
 
-from northstar.history.gitlog import log_args, parse_log, read_blobs  # noqa: E402
-from northstar.history.timeline import History, update  # noqa: E402
+from mkdocs_northstar.history.gitlog import log_args, parse_log, read_blobs  # noqa: E402
+from mkdocs_northstar.history.timeline import History, update  # noqa: E402
 
 
 def _files(plan: Path) -> dict[str, str]:

@@ -18,7 +18,7 @@ plain MkDocs with the same theme and navigation. Each figure is the median of --
 5. memory: peak RSS of the build at L vs the floor (target <= 1.3x), of its largest process.
 
 Builds also report their CPU time, the worker's included: where a build renders pages ahead in a
-second process (see `northstar.parallel`), its wall time shows what a user waits, its CPU time
+second process (see `mkdocs_northstar.parallel`), its wall time shows what a user waits, its CPU time
 what the machine spends.
 
 Usage: python benchmarks/run.py [--sizes S,M,L] [--repeat 3] [--commits 2000] [--write benchmarks/results.md]
@@ -49,12 +49,12 @@ sys.path.insert(0, str(HERE.parent / "plugins"))
 
 import generate  # noqa: E402
 import yaml  # noqa: E402
-from northstar.build import Builder, Settings  # noqa: E402
-from northstar.git import run_git  # noqa: E402
-from northstar.history.gitlog import log_args, parse_log, read_blobs  # noqa: E402
-from northstar.history.timeline import History, update  # noqa: E402
-from northstar.load.plan import FileCache, load_plan  # noqa: E402
-from northstar.pages import PAGES  # noqa: E402
+from mkdocs_northstar.build import Builder, Settings  # noqa: E402
+from mkdocs_northstar.git import run_git  # noqa: E402
+from mkdocs_northstar.history.gitlog import log_args, parse_log, read_blobs  # noqa: E402
+from mkdocs_northstar.history.timeline import History, update  # noqa: E402
+from mkdocs_northstar.load.plan import FileCache, load_plan  # noqa: E402
+from mkdocs_northstar.pages import PAGES  # noqa: E402
 
 BIN = Path(sys.executable).parent
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "CI": "1"}

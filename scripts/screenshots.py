@@ -13,7 +13,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from northstar.pdf import PdfError, find_browser, print_one_page, serve
+from mkdocs_northstar.pdf import PdfError, find_browser, print_one_page, serve
 
 PAGES = {"strategy": "strategy/", "team": "teams/sales-alberta/", "alignment": "alignment/", "changes": "changes/"}
 FLAGS = [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -12,6 +13,15 @@ ROOT = Path(__file__).resolve().parent.parent
 CASES = Path(__file__).resolve().parent / "cases"
 AS_OF = date(2026, 11, 24)
 """The day the golden cases and the example plan are judged at."""
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_outside_clock() -> Iterator[None]:
+    """A SOURCE_DATE_EPOCH in the shell that started the suite would stand in for "today" in every
+    run below: the tests that need one set it themselves."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv("SOURCE_DATE_EPOCH", raising=False)
+        yield
 
 
 def build_case(case: Path, dest: Path) -> Path:

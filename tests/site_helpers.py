@@ -7,12 +7,13 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Mapping
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
-from northstar.pdf import find_browser
+from mkdocs_northstar.pdf import find_browser
 
 from tests.conftest import ROOT
 
@@ -22,6 +23,8 @@ ENV_QUIET = {"NO_MKDOCS_2_WARNING": "1"}
 
 COMMIT_DATE = "2026-11-24T12:00:00+00:00"
 """Copies are committed on this date, so the plan is judged as of a fixed day, never the clock."""
+CLOCK = {"SOURCE_DATE_EPOCH": str(int(datetime.fromisoformat(COMMIT_DATE).timestamp()))}
+"""The same day for runs that judge an edited (uncommitted) plan: it stands in for the wall clock."""
 
 
 def git(*args: str, cwd: Path, when: str = COMMIT_DATE) -> str:
@@ -67,7 +70,7 @@ def mkdocs(
         text=True,
         check=False,
         timeout=timeout,
-        env={**os.environ, **ENV_QUIET, "SOURCE_DATE_EPOCH": "1795000000", **(env or {})},
+        env={**os.environ, **ENV_QUIET, **CLOCK, **(env or {})},
         preexec_fn=preexec_fn,
     )
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import northstar
+import mkdocs_northstar
 
 
 def test_public_api() -> None:
-    assert sorted(northstar.__all__) == [
+    assert sorted(mkdocs_northstar.__all__) == [
         "CODES",
         "Loaded",
         "Plan",
@@ -16,5 +16,5 @@ def test_public_api() -> None:
         "check_plan",
         "load_plan",
     ]
-    for name in northstar.__all__:
-        assert getattr(northstar, name) is not None
+    for name in mkdocs_northstar.__all__:
+        assert getattr(mkdocs_northstar, name) is not None

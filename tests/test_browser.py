@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from northstar.pdf import find_browser
+from mkdocs_northstar.pdf import find_browser
 
 from tests.conftest import ROOT
 from tests.site_helpers import copy_project, mkdocs, require_browser

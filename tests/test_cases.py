@@ -10,8 +10,8 @@ import os
 from pathlib import Path
 
 import pytest
-from northstar.check import check_plan
-from northstar.problems import CODES
+from mkdocs_northstar.check import check_plan
+from mkdocs_northstar.problems import CODES
 
 from tests.conftest import AS_OF, CASES
 

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
-from datetime import date
 from pathlib import Path
+
+import pytest
 
 from tests.conftest import ROOT
 
 NORTHSTAR = Path(sys.executable).parent / "northstar"
+FAKETIME = shutil.which("faketime")
 
 
 def run(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -118,18 +121,50 @@ def _git(*args: str, cwd: Path, when: str = "2026-11-20T12:00:00+00:00") -> None
     )
 
 
-def test_as_of_defaults_to_last_commit_then_today_when_edited(case_plan, tmp_path: Path) -> None:
+def test_as_of_defaults_to_last_commit_then_source_date_epoch_then_the_clock(case_plan, tmp_path: Path) -> None:
     case_plan("_base")
     _git("init", "-q", "-b", "main", cwd=tmp_path)
     _git("add", ".", cwd=tmp_path)
     _git("commit", "-q", "-m", "plan", cwd=tmp_path)
-    committed = json.loads(run("check", "--format", "json", cwd=tmp_path).stdout)
-    assert committed["as_of"] == "2026-11-20"
+    epoch = {**os.environ, "SOURCE_DATE_EPOCH": "1795521600"}  # 2026-11-24 12:00 UTC
+
+    def as_of(env: dict[str, str], *command: str) -> str:
+        done = subprocess.run(
+            [*command, str(NORTHSTAR), "check", "--format", "json"],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=60,
+        )
+        return str(json.loads(done.stdout)["as_of"])
+
+    assert as_of(epoch) == "2026-11-20"  # the commit's day: a clean plan never reads the clock
     with (tmp_path / "plan" / "people.yml").open("a", encoding="utf-8") as f:
         f.write("# edited\n")
-    before = date.today().isoformat()
-    edited = json.loads(run("check", "--format", "json", cwd=tmp_path).stdout)
-    assert edited["as_of"] in {before, date.today().isoformat()}
+    assert as_of(epoch) == "2026-11-24"  # edited: SOURCE_DATE_EPOCH's day, in UTC
+    assert as_of({**epoch, "TZ": "Pacific/Kiritimati"}) == "2026-11-24"  # whatever the local zone
+    assert FAKETIME or not os.environ.get("CI"), "faketime is missing; .ci/run installs it"
+    if FAKETIME:  # without SOURCE_DATE_EPOCH: the wall clock's local day
+        clock = {**os.environ, "TZ": "UTC"}
+        assert as_of(clock, FAKETIME, "2027-03-01 12:00:00") == "2027-03-01"
+        # 01:00 on 1 March at UTC+14 is still 28 February in UTC: the day is the local one
+        assert as_of({**clock, "TZ": "Pacific/Kiritimati"}, FAKETIME, "2027-03-01 01:00:00") == "2027-03-01"
+
+
+@pytest.mark.parametrize("value", ["yesterday", "1.5e9", "99999999999999999999"])
+def test_a_source_date_epoch_that_is_not_a_time_is_one_clear_line(case_plan, tmp_path: Path, value: str) -> None:
+    case_plan("_base")  # not in git: the plan is judged as of "today"
+    env = {**os.environ, "SOURCE_DATE_EPOCH": value}
+    for command in (["check"], ["export"], ["init", "new-site"]):
+        done = run(*command, cwd=tmp_path, env=env)
+        assert done.returncode == 2, done.stderr
+        assert done.stderr == (
+            f"northstar {command[0]}: SOURCE_DATE_EPOCH must be a whole number of seconds since 1970-01-01 UTC "
+            f"(for example the commit's time, `git log -1 --format=%ct`), got {value!r}\n"
+        )
+    assert not (tmp_path / "new-site").exists()
 
 
 def test_works_without_git(case_plan, tmp_path: Path) -> None:
@@ -137,8 +172,8 @@ def test_works_without_git(case_plan, tmp_path: Path) -> None:
     env = {**os.environ, "PATH": str(tmp_path / "empty")}
     done = run("check", "--as-of", "2026-11-24", cwd=tmp_path, env=env)
     assert (done.returncode, done.stderr) == (0, "")
-    without_date = run("check", "--format", "json", cwd=tmp_path, env=env)
-    assert json.loads(without_date.stdout)["as_of"] <= date.today().isoformat()
+    without_date = run("check", "--format", "json", cwd=tmp_path, env={**env, "SOURCE_DATE_EPOCH": "1795521600"})
+    assert json.loads(without_date.stdout)["as_of"] == "2026-11-24"
 
 
 def test_schema_prints_valid_json(tmp_path: Path) -> None:

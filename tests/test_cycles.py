@@ -1,6 +1,6 @@
 """A build leaves no reference cycle holding the plan, so dropping it frees it at once.
 
-Builds pause the cycle collector (see `northstar.collector`), and a one-off build keeps it paused
+Builds pause the cycle collector (see `mkdocs_northstar.collector`), and a one-off build keeps it paused
 until the plan is dropped: that is only free if reference counting frees the plan. One cycle
 anywhere (a recursive nested function, a template context) keeps all of it for the collector,
 which then walks every object of the plan.
@@ -19,17 +19,17 @@ from pathlib import Path
 
 import pytest
 from markupsafe import Markup
-from northstar.build import Builder, Settings
-from northstar.pages import PAGES
+from mkdocs_northstar.build import Builder, Settings
+from mkdocs_northstar.pages import PAGES
 
 from tests.conftest import ROOT
 
 PLAN_MODULES = (
-    "northstar.model",
-    "northstar.index",
-    "northstar.load",
-    "northstar.pages.views",
-    "northstar.pages.site",
+    "mkdocs_northstar.model",
+    "mkdocs_northstar.index",
+    "mkdocs_northstar.load",
+    "mkdocs_northstar.pages.views",
+    "mkdocs_northstar.pages.site",
 )
 """Where the plan's own objects, its files, its index and its page views are defined."""
 
@@ -61,7 +61,7 @@ def _plan_objects(garbage: list[object]) -> Counter[str]:
 
 @pytest.mark.parametrize("parallel", [True, False])
 def test_dropping_a_build_frees_the_plan_without_the_collector(parallel: bool) -> None:
-    """Rendered here or ahead in a worker (see `northstar.parallel`): here, the pages' tasks are let
+    """Rendered here or ahead in a worker (see `mkdocs_northstar.parallel`): here, the pages' tasks are let
     go once the worker has them, and the plan with them once the build is dropped."""
     with cyclic_garbage() as garbage:
         built = Builder(ROOT / "plan").build(Settings(parallel=parallel))

@@ -6,10 +6,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-from northstar.history.changes import Change, classify
-from northstar.history.diff import diff_plans
-from northstar.load.plan import load_plan
-from northstar.model import Plan
+from mkdocs_northstar.history.changes import Change, classify
+from mkdocs_northstar.history.diff import diff_plans
+from mkdocs_northstar.load.plan import load_plan
+from mkdocs_northstar.model import Plan
 
 from tests.conftest import CASES
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from northstar.problems import CODES
+from mkdocs_northstar.problems import CODES
 
 from tests.conftest import ROOT
 

@@ -11,9 +11,9 @@ from typing import Any
 
 import jsonschema
 import pytest
-from northstar.check import Report, UsageError, check_plan
-from northstar.export import CSV_COLUMNS, EXPORT_SCHEMA, FORMAT_VERSION, export_csv, export_json, export_plan
-from northstar.model import Band
+from mkdocs_northstar.check import Report, UsageError, check_plan
+from mkdocs_northstar.export import CSV_COLUMNS, EXPORT_SCHEMA, FORMAT_VERSION, export_csv, export_json, export_plan
+from mkdocs_northstar.model import Band
 
 from tests.conftest import AS_OF, CASES, ROOT
 

@@ -20,14 +20,13 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
-from datetime import date
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 
 from tests.history_helpers import PlanRepo
-from tests.site_helpers import ENV_QUIET, MKDOCS, article, mkdocs
+from tests.site_helpers import CLOCK, ENV_QUIET, MKDOCS, article, mkdocs
 
 SITE_CONFIG = "site_name: Faults\ntheme:\n  name: material\nplugins:\n  - search\n  - northstar\n"
 PROBLEMS = "The plan has problems"
@@ -77,7 +76,7 @@ class Served:
             stdout=self._log,
             stderr=subprocess.STDOUT,
             text=True,
-            env={**os.environ, **ENV_QUIET},
+            env={**os.environ, **ENV_QUIET, **CLOCK},  # an edited plan is judged as of CLOCK's day
             preexec_fn=preexec,  # noqa: PLW1509 - only async-signal-safe calls (prctl, signal, setrlimit)
         )
 
@@ -162,7 +161,6 @@ def test_build_without_git_succeeds_and_says_why_there_is_no_change_log(tmp_path
     repo = site_repo(tmp_path / "repo")
     empty = tmp_path / "no-git-here"
     empty.mkdir()
-    before = date.today().isoformat()
     done = mkdocs("build", cwd=repo.root, env={"PATH": str(empty)})
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr
@@ -170,8 +168,8 @@ def test_build_without_git_succeeds_and_says_why_there_is_no_change_log(tmp_path
     site = repo.root / "site"
     assert text_of(site, "changes/").startswith(f"Change log No history to show: {NO_REPO} ")
     footer = article(site, "strategy/").select_one(".ns-footer").get_text(" ", strip=True)
-    today = {before, date.today().isoformat()}  # without git the plan is judged as of today
-    assert any(footer.endswith(f"Plan version: unversioned · as of {day}") for day in today), footer
+    # without git the plan is judged as of "today": SOURCE_DATE_EPOCH's day, which `mkdocs` sets
+    assert footer.endswith("Plan version: unversioned · as of 2026-11-24"), footer
     assert article(site, "teams/sales/").find(id="fill-pipeline") is not None  # the plan itself is all there
 
 
@@ -369,6 +367,12 @@ def on_post_page(output, page, config):
 pages before it have been written: a deterministic point in the middle of writing the site."""
 
 
+def _signals_as_at_a_terminal() -> None:
+    """A suite started in the background (`&`, `nohup`) hands its children SIGINT ignored: give the
+    build SIGINT's default back, so it meets an interrupt as it would in a terminal."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.mark.parametrize("how", ["SIGKILL", "SIGINT", "SIGTERM"])
 def test_interrupted_build_leaves_the_plan_alone_and_the_next_build_is_complete(how: str, tmp_path: Path) -> None:
     repos = []
@@ -381,7 +385,12 @@ def test_interrupted_build_leaves_the_plan_alone_and_the_next_build_is_complete(
     repo, reference = repos
     assert mkdocs("build", cwd=reference.root).returncode == 0
     plan_before = tree(repo.plan)
-    interrupted = mkdocs("build", cwd=repo.root, env={"INTERRUPT_AT": "teams/sales.md", "INTERRUPT_WITH": how})
+    interrupted = mkdocs(
+        "build",
+        cwd=repo.root,
+        env={"INTERRUPT_AT": "teams/sales.md", "INTERRUPT_WITH": how},
+        preexec_fn=_signals_as_at_a_terminal,
+    )
     assert interrupted.returncode != 0
     written = tree(repo.root / "site")
     assert "strategy/index.html" in written and "teams/sales/index.html" not in written  # stopped mid-way

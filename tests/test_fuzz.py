@@ -11,7 +11,7 @@ from pathlib import Path
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from northstar.check import check_plan
+from mkdocs_northstar.check import check_plan
 
 from tests.conftest import AS_OF, CASES
 

@@ -25,8 +25,8 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
-from northstar.build import Builder, Settings
-from northstar.schema import schema_for
+from mkdocs_northstar.build import Builder, Settings
+from mkdocs_northstar.schema import schema_for
 
 from tests.conftest import AS_OF, CASES
 

@@ -8,11 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from northstar.build import Builder, Settings
-from northstar.git import GitError
-from northstar.history.changes import Change
-from northstar.history.gitlog import BlobStream
-from northstar.history.timeline import History, Unavailable, summarize, update
+from mkdocs_northstar.build import Builder, Settings
+from mkdocs_northstar.git import GitError
+from mkdocs_northstar.history.changes import Change
+from mkdocs_northstar.history.gitlog import BlobStream
+from mkdocs_northstar.history.timeline import History, Unavailable, summarize, update
 
 from tests.history_helpers import PlanRepo, generated_history
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from northstar.check import check_plan
+from mkdocs_northstar.check import check_plan
 
 from tests.conftest import AS_OF, CASES, build_case
 from tests.site_helpers import mkdocs
@@ -115,7 +115,7 @@ def test_symlink_to_a_text_file_outside_does_not_leak_it_into_messages(tmp_path:
 
 def test_review_date_in_year_9999_is_a_problem_not_a_traceback(tmp_path: Path) -> None:
     """Was a bug: `reviewed: 9999-12-31` raises ValueError('year 10001 is out of range') in
-    northstar.dates.add_months (NS309's check), and `mkdocs build` prints a traceback."""
+    mkdocs_northstar.dates.add_months (NS309's check), and `mkdocs build` prints a traceback."""
     strategy = (CASES / "_base" / "strategy.yml").read_text(encoding="utf-8")
     project, _ = _project(tmp_path, {"strategy.yml": strategy.replace("2026-06-01", "9999-12-31")})
     commit_all(project)

@@ -6,9 +6,9 @@ import os
 import shutil
 from pathlib import Path
 
-from northstar.check import check_plan
-from northstar.load.plan import FileCache, load_plan
-from northstar.load.yamlfile import Composer, tag_memo
+from mkdocs_northstar.check import check_plan
+from mkdocs_northstar.load.plan import FileCache, load_plan
+from mkdocs_northstar.load.yamlfile import Composer, tag_memo
 
 from tests.conftest import AS_OF, CASES
 

@@ -12,10 +12,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from northstar import collector, parallel
-from northstar.build import Builder, Settings
-from northstar.pages.render import PageTemplateError
-from northstar.parallel import Results
+from mkdocs_northstar import collector, parallel
+from mkdocs_northstar.build import Builder, Settings
+from mkdocs_northstar.pages.render import PageTemplateError
+from mkdocs_northstar.parallel import Results
 
 from tests.conftest import ROOT
 

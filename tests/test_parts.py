@@ -1,4 +1,4 @@
-"""Reading a file part by part (`northstar.load.items.Parts`) must give exactly what reading it whole gives.
+"""Reading a file part by part (`mkdocs_northstar.load.items.Parts`) must give exactly what reading it whole gives.
 
 Parts are only a faster way to the same models: for every golden case, the example plan, a list of
 YAML written to trip the split, and mutated team files, the problems, the model and the text are
@@ -14,11 +14,11 @@ from pathlib import Path, PurePosixPath
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from northstar.history.timeline import History, update
-from northstar.load import items
-from northstar.load.items import Parts
-from northstar.load.plan import FileCache, Parsed, file_kind, load_plan, parse_file
-from northstar.model import TeamPeriod
+from mkdocs_northstar.history.timeline import History, update
+from mkdocs_northstar.load import items
+from mkdocs_northstar.load.items import Parts
+from mkdocs_northstar.load.plan import FileCache, Parsed, file_kind, load_plan, parse_file
+from mkdocs_northstar.model import TeamPeriod
 
 from tests.conftest import CASES, ROOT, build_case
 from tests.history_helpers import PlanRepo, generated_history

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from northstar.model import DEFAULT_BANDS, CheckIn, KeyResult, Objective
-from northstar.progress import band, confidence, current_value, kr_progress, objective_progress
+from mkdocs_northstar.model import DEFAULT_BANDS, CheckIn, KeyResult, Objective
+from mkdocs_northstar.progress import band, confidence, current_value, kr_progress, objective_progress
 
 
 def kr(baseline: float, target: float, **extra: object) -> KeyResult:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import jsonschema
 import yaml
-from northstar.export import EXPORT_SCHEMA
+from mkdocs_northstar.export import EXPORT_SCHEMA
 
 from tests.conftest import ROOT
 from tests.site_helpers import article, broken_links, copy_project, git, mkdocs, page
@@ -101,7 +101,7 @@ def test_init_scaffolds_a_site_that_builds_strictly(tmp_path: Path) -> None:
         .read_text(encoding="utf-8")
         .startswith("# yaml-language-server: $schema=schema/strategy.schema.json\n")
     )
-    shipped = WORKFLOW.read_text(encoding="utf-8").replace("pip install -e .", "pip install northstar")
+    shipped = WORKFLOW.read_text(encoding="utf-8").replace("pip install -e .", "pip install mkdocs-northstar")
     assert (site / ".github" / "workflows" / "plan.yml").read_text(encoding="utf-8") == shipped
     check = northstar("check", "--strict", "plan", cwd=site)
     assert check.returncode == 0, check.stdout

@@ -12,11 +12,11 @@ from hypothesis import strategies as st
 from jinja2 import Environment
 from jinja2.runtime import Context
 from markupsafe import Markup
-from northstar.build import Builder, Settings
-from northstar.model import Band
-from northstar.pages import PAGES, Renderer
-from northstar.pages.render import _INERT
-from northstar.pages.views import Link, Measure
+from mkdocs_northstar.build import Builder, Settings
+from mkdocs_northstar.model import Band
+from mkdocs_northstar.pages import PAGES, Renderer
+from mkdocs_northstar.pages.render import _INERT
+from mkdocs_northstar.pages.views import Link, Measure
 
 from tests.conftest import ROOT
 

@@ -10,8 +10,8 @@ from typing import Any
 import jsonschema
 import pytest
 import yaml
-from northstar.load.plan import find_files
-from northstar.schema import KINDS, dump, schema_for
+from mkdocs_northstar.load.plan import find_files
+from mkdocs_northstar.schema import KINDS, dump, schema_for
 
 from tests.conftest import ROOT
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from northstar.load import load_plan
+from mkdocs_northstar.load import load_plan
 
 from tests.conftest import CASES, ROOT
 from tests.site_helpers import article, broken_links, copy_project, git, mkdocs, page
@@ -237,7 +237,8 @@ def test_a_failing_template_override_is_one_clear_error(tmp_path: Path, parallel
     assert done.returncode == 1
     assert "Traceback" not in done.stderr
     expected = (
-        "northstar: overrides/northstar/team.md.jinja:3: 'northstar.pages.views.TeamView object' has no attribute"
+        "northstar: overrides/northstar/team.md.jinja:3: "
+        "'mkdocs_northstar.pages.views.TeamView object' has no attribute"
     )
     assert expected in done.stderr, done.stderr
     assert "(rendering teams/" in done.stderr

@@ -6,7 +6,7 @@ import posixpath
 
 from hypothesis import given
 from hypothesis import strategies as st
-from northstar.pages.urls import Urls, _relpath
+from mkdocs_northstar.pages.urls import Urls, _relpath
 
 _PART = st.sampled_from(["teams", "people", "archive", "2026-q3", "sales", "a", "index"])
 _PATH = st.lists(_PART, max_size=4).map("/".join)

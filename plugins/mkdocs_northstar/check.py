@@ -1,0 +1,80 @@
+"""Load and check a plan in one call: what the CLI and the MkDocs adapter both use."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from mkdocs_northstar import git
+from mkdocs_northstar.dates import today
+from mkdocs_northstar.index import Index, build_index
+from mkdocs_northstar.load import Loaded, load_plan
+from mkdocs_northstar.load.plan import FileCache
+from mkdocs_northstar.model import Plan
+from mkdocs_northstar.problems import Problem, did_you_mean
+from mkdocs_northstar.rules import configure, run_rules
+
+
+@dataclass(frozen=True)
+class Report:
+    """A checked plan: the loaded files, every problem (sorted), the date it was judged at, and
+    the plan's index, which the rules, the pages and the export all read."""
+
+    loaded: Loaded
+    problems: list[Problem]
+    as_of: date
+    index: Index
+
+    @property
+    def plan(self) -> Plan:
+        return self.loaded.plan
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+
+class UsageError(Exception):
+    """The caller asked for something the plan does not have (e.g. an unknown period)."""
+
+
+def judged_as_of(state: git.PlanState) -> date:
+    """The date of the last commit that touched the plan, so results do not drift with the clock.
+
+    `dates.today()` (`SOURCE_DATE_EPOCH`, else the wall clock) when the plan has uncommitted
+    changes, is not in a git repository, or git is missing.
+
+    Raises:
+        UsageError: `SOURCE_DATE_EPOCH` is needed and is not a time.
+    """
+    if state.date is not None and not state.dirty:
+        return state.date
+    try:
+        return today()
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def check_plan(
+    root: Path, *, as_of: date | None = None, period: str | None = None, cache: FileCache | None = None
+) -> Report:
+    """Load and check the plan under `root`.
+
+    Raises:
+        UsageError: `period` names no quarter of the plan.
+    """
+    loaded = load_plan(root, cache)
+    if period is not None and loaded.plan.company is not None:
+        quarters = [q.id for _, q in loaded.plan.quarters()]
+        if period not in quarters:
+            raise UsageError(f"unknown period {period!r}{did_you_mean(period, quarters)}")
+    when = as_of or judged_as_of(git.plan_state(root))
+    index = build_index(loaded.plan, loaded.paths)
+    problems = configure(loaded, [*loaded.problems, *run_rules(loaded, index, when, period)])
+    problems.sort(key=lambda p: (p.path.as_posix(), p.line, p.col, p.code, p.message))
+    return Report(loaded, problems, when, index)

@@ -1,0 +1,359 @@
+"""The `northstar` command line: one plain function per subcommand, each returning an exit code."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from datetime import date
+from importlib.metadata import version
+from pathlib import Path
+
+import yaml
+
+from mkdocs_northstar.build import STYLESHEET, STYLESHEET_PATH, Builder, Settings, terminal_progress
+from mkdocs_northstar.check import Report, UsageError, check_plan, judged_as_of
+from mkdocs_northstar.dates import today
+from mkdocs_northstar.export import export_csv, export_json
+from mkdocs_northstar.git import GitError, plan_state
+from mkdocs_northstar.history.changes import Change, classify
+from mkdocs_northstar.history.diff import diff_plans
+from mkdocs_northstar.history.revisions import default_base, plan_at
+from mkdocs_northstar.load import load_plan
+from mkdocs_northstar.pages.render import Renderer
+from mkdocs_northstar.pages.site import nav_config
+from mkdocs_northstar.pdf import PdfError, print_one_page
+from mkdocs_northstar.problems import CODES, Problem
+from mkdocs_northstar.scaffold import scaffold
+from mkdocs_northstar.schema import KINDS, dump, plan_schema, schema_for, write_schemas
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date written YYYY-MM-DD, got {text!r}") from None
+
+
+def get_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="northstar", description="Check and publish a company plan.")
+    parser.add_argument("--version", action="version", version=f"northstar {version('mkdocs-northstar')}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    check = sub.add_parser("check", help="check the plan files and report every problem")
+    check.add_argument("plan_dir", nargs="?", default="plan", type=Path, help="the plan folder (default: plan)")
+    check.add_argument("--strict", action="store_true", help="fail on warnings too")
+    check.add_argument("--format", choices=["text", "json", "github"], default="text", help="output format")
+    check.add_argument(
+        "--as-of",
+        type=_date,
+        help="judge dates (staleness, review age) as of this day; default: the plan's last commit, else today",
+    )
+    check.add_argument("--period", help="the current quarter id; default: the quarter containing --as-of")
+
+    diff = sub.add_parser("diff", help="the semantic difference between two revisions of the plan")
+    diff.add_argument("rev_a", nargs="?", help="base revision (default: where this branch left the default branch)")
+    diff.add_argument("rev_b", nargs="?", help="compared revision (default: the working tree)")
+    diff.add_argument("--plan-dir", type=Path, default=Path("plan"), help="the plan folder (default: plan)")
+    diff.add_argument("--format", choices=["text", "markdown", "json", "github"], default="text")
+    diff.add_argument(
+        "--fail-on-strategy-change", action="store_true", help="exit 1 when the strategy changed (for review gates)"
+    )
+
+    export = sub.add_parser("export", help="the resolved plan with derived progress, as JSON or CSV")
+    export.add_argument("plan_dir", nargs="?", default="plan", type=Path, help="the plan folder (default: plan)")
+    export.add_argument("--format", choices=["json", "csv"], default="json")
+    export.add_argument("--out", type=Path, help="write to this file (default: standard output)")
+    export.add_argument("--as-of", type=_date, help="judge dates as of this day (default: the last commit)")
+    export.add_argument("--period", help="the current quarter (default: the one containing --as-of)")
+
+    init = sub.add_parser("init", help="start a new plan site in a folder")
+    init.add_argument("dir", type=Path, help="the folder to create (empty or new)")
+    init.add_argument("--company", default="Example Company", help="the company's name")
+    init.add_argument("--force", action="store_true", help="write into a folder that is not empty")
+    init.add_argument("--as-of", type=_date, help="date the new plan from this day (default: today)")
+
+    render = sub.add_parser("render", help="write the generated pages as plain Markdown, for other generators")
+    render.add_argument("plan_dir", nargs="?", default="plan", type=Path, help="the plan folder (default: plan)")
+    render.add_argument("--out", type=Path, required=True, help="the folder to write the pages into")
+    render.add_argument("--path", default="", help="a folder for the pages inside --out (default: none)")
+    render.add_argument("--no-directory-urls", action="store_true", help="link to page.html, not page/")
+    render.add_argument("--as-of", type=_date, help="judge dates as of this day (default: the last commit)")
+    render.add_argument("--period", help="the quarter to show (default: the one containing --as-of)")
+    render.add_argument("--nav", type=Path, help="also write the pages' navigation section to this YAML file")
+
+    pdf = sub.add_parser("pdf", help="print the built one-page plan to a landscape PDF (needs Chromium)")
+    pdf.add_argument("--site", type=Path, default=Path("site"), help="the built site (default: site)")
+    pdf.add_argument("--out", type=Path, default=Path("one-page-plan.pdf"), help="the PDF to write")
+    pdf.add_argument("--paper", choices=["a4", "letter"], default="a4", help="sheet size (landscape)")
+
+    schema = sub.add_parser("schema", help="print the JSON Schema of plan files")
+    schema.add_argument("--kind", choices=KINDS, help="one kind of file; default: any plan file")
+    schema.add_argument("--out", type=Path, help="write <kind>.schema.json for every kind into this folder")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = get_parser().parse_args(argv)
+    if args.command == "check":
+        return cmd_check(args.plan_dir, strict=args.strict, fmt=args.format, as_of=args.as_of, period=args.period)
+    if args.command == "diff":
+        return cmd_diff(args.plan_dir, args.rev_a, args.rev_b, fmt=args.format, fail=args.fail_on_strategy_change)
+    if args.command == "pdf":
+        return cmd_pdf(args.site, args.out, args.paper)
+    if args.command == "export":
+        return cmd_export(args.plan_dir, fmt=args.format, out=args.out, as_of=args.as_of, period=args.period)
+    if args.command == "init":
+        return cmd_init(args.dir, args.company, force=args.force, as_of=args.as_of)
+    if args.command == "render":
+        settings = Settings(
+            path=args.path, directory_urls=not args.no_directory_urls, as_of=args.as_of, period=args.period
+        )
+        return cmd_render(args.plan_dir, args.out, settings, nav=args.nav)
+    return cmd_schema(args.kind, args.out)
+
+
+def cmd_check(plan_dir: Path, *, strict: bool, fmt: str, as_of: date | None, period: str | None) -> int:
+    try:
+        report = check_plan(plan_dir, as_of=as_of, period=period)
+    except UsageError as exc:
+        print(f"northstar check: {exc}", file=sys.stderr)
+        return 2
+    failed = bool(report.errors) or (strict and bool(report.warnings))
+    if fmt == "json":
+        print(json.dumps(_as_json(report, failed), indent=2))
+    elif fmt == "github":
+        for found in report.problems:
+            print(_annotation(found))
+        print(_summary(report, plan_dir))
+    else:
+        for found in report.problems:
+            print(found)
+        print(_summary(report, plan_dir))
+    return 1 if failed else 0
+
+
+def _summary(report: Report, plan_dir: Path) -> str:
+    errors, warnings = len(report.errors), len(report.warnings)
+    if not errors and not warnings:
+        plan = report.plan
+        teams = len(plan.teams.teams) if plan.teams else 0
+        plans = len(plan.execution)
+        return f"{plan_dir.as_posix()}: no problems ({_count(teams, 'team')}, {_count(plans, 'team plan')})"
+    return f"{plan_dir.as_posix()}: {errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+
+
+def _as_json(report: Report, failed: bool) -> dict[str, object]:
+    return {
+        "ok": not failed,
+        "as_of": report.as_of.isoformat(),
+        "errors": len(report.errors),
+        "warnings": len(report.warnings),
+        "problems": [
+            {
+                "path": p.path.as_posix(),
+                "line": p.line,
+                "col": p.col,
+                "severity": p.severity,
+                "code": p.code,
+                "name": CODES[p.code].name,
+                "message": p.message,
+            }
+            for p in report.problems
+        ],
+    }
+
+
+def _escape(text: str, *, prop: bool = False) -> str:
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return text.replace(":", "%3A").replace(",", "%2C") if prop else text
+
+
+def _annotation(found: Problem) -> str:
+    """A workflow command that shows the problem on the changed line of a pull request."""
+    level = "error" if found.severity == "error" else "warning"
+    props = [f"file={_escape(found.path.as_posix(), prop=True)}"]
+    if found.line:
+        props += [f"line={found.line}", f"col={found.col}"]
+    props.append(f"title={_escape(f'{found.code} {CODES[found.code].name}', prop=True)}")
+    return f"::{level} {','.join(props)}::{_escape(found.message)}"
+
+
+def cmd_schema(kind: str | None, out: Path | None) -> int:
+    if out is not None:
+        for path in write_schemas(out):
+            print(path.as_posix())
+        return 0
+    sys.stdout.write(dump(schema_for(kind) if kind else plan_schema()))
+    return 0
+
+
+def cmd_diff(plan_dir: Path, rev_a: str | None, rev_b: str | None, *, fmt: str, fail: bool) -> int:
+    """Print the semantic changes from `rev_a` to `rev_b`; exit 1 on an invalid side or, with `fail`, a
+    strategy change; 2 when a revision cannot be read."""
+    try:
+        base = rev_a or default_base(plan_dir)
+        old = plan_at(plan_dir, base)
+        new = plan_at(plan_dir, rev_b) if rev_b else load_plan(plan_dir)
+    except GitError as exc:
+        print(f"northstar diff: {exc}", file=sys.stderr)
+        return 2
+    label_a, label_b = base[:12], rev_b or "working tree"
+    sides = [(label_b, new)] if not old.docs else [(label_a, old), (label_b, new)]  # no plan yet: diff from nothing
+    for label, loaded in sides:
+        errors = [p for p in loaded.problems if p.severity == "error"]
+        if errors or not loaded.plan.complete:
+            print(f"northstar diff: the plan at {label} is invalid ({len(errors)} errors); run northstar check")
+            return 1
+    changes = diff_plans(old.plan if old.docs else None, new.plan)
+    strategy = [c for c in changes if c.layer == "strategy"]
+    if fmt == "json":
+        print(json.dumps(_diff_json(changes, label_a, label_b), indent=2))
+    elif fmt == "markdown":
+        print(_diff_markdown(changes, label_a, label_b), end="")
+    elif fmt == "github":
+        for change in changes:
+            level = "warning" if change.layer == "strategy" else "notice"
+            title = "Strategy change" if change.layer == "strategy" else "Execution change"
+            print(f"::{level} title={_escape(title, prop=True)}::{_escape(change.text)}")
+        print("STRATEGY CHANGED" if strategy else f"Execution changes only ({len(changes)})")
+    else:
+        print("STRATEGY CHANGED\n" if strategy else "", end="")
+        for layer in ("strategy", "execution"):
+            items = [c for c in changes if c.layer == layer]
+            if items:
+                print(f"{layer.capitalize()}:")
+                print("".join(f"  - {c.text}\n" for c in items), end="")
+        if not changes:
+            print("No semantic change to the plan.")
+    return 1 if fail and strategy else 0
+
+
+def _diff_json(changes: list[Change], base: str, head: str) -> dict[str, object]:
+    return {
+        "from": base,
+        "to": head,
+        "strategy_changed": any(c.layer == "strategy" for c in changes),
+        "kind": classify(changes),
+        "changes": [{"layer": c.layer, "text": c.text, "check_in": c.check_in} for c in changes],
+    }
+
+
+def _diff_markdown(changes: list[Change], base: str, head: str) -> str:
+    return Renderer().render(
+        "diff.md.jinja",
+        strategy=[c for c in changes if c.layer == "strategy"],
+        execution=[c for c in changes if c.layer == "execution"],
+        decisions=[c for c in changes if c.layer == "execution" and not c.check_in],
+        check_ins=[c for c in changes if c.check_in],
+        base=base,
+        head=head,
+    )
+
+
+def cmd_pdf(site: Path, out: Path, paper: str) -> int:
+    """Write the one-page plan as a PDF; exit 1 with a clear message when it cannot."""
+    try:
+        written = print_one_page(site, out, paper=paper)
+    except PdfError as exc:
+        print(f"northstar pdf: {exc}", file=sys.stderr)
+        return 1
+    print(written.as_posix())
+    return 0
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'s' * (n != 1)}"
+
+
+def cmd_init(dest: Path, company: str, *, force: bool, as_of: date | None = None) -> int:
+    """Scaffold a plan site in `dest`, dated from `as_of` (default: today); refuses a non-empty
+    folder unless `force`."""
+    if dest.exists() and any(dest.iterdir()) and not force:
+        print(f"northstar init: {dest.as_posix()} is not empty; choose a new folder or pass --force", file=sys.stderr)
+        return 1
+    try:
+        day = as_of or today()
+    except ValueError as exc:
+        print(f"northstar init: {exc}", file=sys.stderr)
+        return 2
+    for path in scaffold(dest, company=company, today=day):
+        print(path.relative_to(dest).as_posix())
+    print(f"\nNext: cd {dest.as_posix()} && northstar check plan && mkdocs serve")
+    return 0
+
+
+MANIFEST = ".northstar-render"
+"""Lists what the last `northstar render` wrote, so it only ever replaces or removes its own files."""
+
+
+def cmd_render(plan_dir: Path, out: Path, settings: Settings, *, nav: Path | None = None) -> int:
+    """Write every generated page (and the stylesheet) as files under `out`; with `nav`, the navigation too."""
+    try:
+        built = Builder(plan_dir, terminal_progress()).build(settings)
+        for found in built.report.problems:
+            print(found, file=sys.stderr)
+        if built.site is None:
+            print(
+                f"northstar render: the plan has {_count(len(built.report.errors), 'error')}; nothing written",
+                file=sys.stderr,
+            )
+            return 1
+        # the pages may still be rendering in a worker (see `mkdocs_northstar.parallel`): a template can fail here too
+        files = {page.path: page.content for page in built.site.pages}
+        if built.export is not None:
+            files[built.export.path] = built.export.content
+    except UsageError as exc:
+        print(f"northstar render: {exc}", file=sys.stderr)
+        return 2
+    files[STYLESHEET_PATH] = STYLESHEET.read_bytes()
+    manifest = out / MANIFEST
+    previous = set(manifest.read_text(encoding="utf-8").split()) if manifest.is_file() else set()
+    clashes = sorted(p for p in files if (out / p).exists() and p not in previous)
+    if clashes:
+        shown = ", ".join(clashes[:5]) + (" ..." if len(clashes) > 5 else "")
+        print(
+            f"northstar render: {out.as_posix()} already has files Northstar did not write: {shown}; "
+            "use --path to render into a folder, or another --out",
+            file=sys.stderr,
+        )
+        return 1
+    for rel in sorted(previous - set(files)):
+        (out / rel).unlink(missing_ok=True)  # a page the plan no longer has, written by an earlier render
+    for rel, content in files.items():
+        target = out / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if not target.exists() or target.read_bytes() != content:
+            target.write_bytes(content)
+    manifest.write_text("".join(f"{rel}\n" for rel in sorted(files)), encoding="utf-8")
+    if nav is not None:
+        section = yaml.safe_dump([nav_config(built.site.nav)], sort_keys=False, allow_unicode=True)
+        nav.write_text(section, encoding="utf-8")
+    print(f"{out.as_posix()}: {_count(len(built.site.pages), 'page')}, the stylesheet and plan.json")
+    return 0
+
+
+def cmd_export(plan_dir: Path, *, fmt: str, out: Path | None, as_of: date | None, period: str | None) -> int:
+    """The resolved plan as JSON (the format of the site's plan.json) or CSV (a row per key result)."""
+    state = plan_state(plan_dir)  # once: it gives both the as-of date and the version
+    try:
+        report = check_plan(plan_dir, as_of=as_of or judged_as_of(state), period=period)
+    except UsageError as exc:
+        print(f"northstar export: {exc}", file=sys.stderr)
+        return 2
+    if report.errors:
+        for found in report.errors:
+            print(found, file=sys.stderr)
+        print(
+            f"northstar export: the plan has {_count(len(report.errors), 'error')}; nothing exported", file=sys.stderr
+        )
+        return 1
+    version = (state.commit + (f" ({state.date})" if state.date else "")) if state.commit else None
+    text = (export_csv if fmt == "csv" else export_json)(report, version=version, period=period)
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        out.write_text(text, encoding="utf-8")
+        print(out.as_posix())
+    return 0

@@ -1,0 +1,43 @@
+"""Calendar arithmetic shared by the checks and the history, and the one clock every "today" comes from."""
+
+from __future__ import annotations
+
+import calendar
+import os
+from collections.abc import Mapping
+from datetime import UTC, date, datetime
+
+SOURCE_DATE_EPOCH = "SOURCE_DATE_EPOCH"
+"""The reproducible-builds variable: a build's time, in whole seconds since 1970-01-01 UTC."""
+
+
+def today(environ: Mapping[str, str] = os.environ) -> date:
+    """The day a run is judged at when nothing more precise says so.
+
+    Callers try the explicit day first (the plugin's `as_of`, the CLI's `--as-of`) and the plan's
+    last commit; this is what remains: the UTC day of `SOURCE_DATE_EPOCH` when it is set, so a
+    reproducible build never reads the clock, else the wall clock's local day.
+
+    Raises:
+        ValueError: `SOURCE_DATE_EPOCH` is set but is not a whole number of seconds in the calendar.
+    """
+    epoch = environ.get(SOURCE_DATE_EPOCH, "").strip()
+    if not epoch:
+        return datetime.now(UTC).astimezone().date()
+    try:
+        return datetime.fromtimestamp(int(epoch), UTC).date()
+    except (ValueError, OverflowError, OSError):
+        msg = (
+            f"{SOURCE_DATE_EPOCH} must be a whole number of seconds since 1970-01-01 UTC "
+            f"(for example the commit's time, `git log -1 --format=%ct`), got {epoch!r}"
+        )
+        raise ValueError(msg) from None
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later (earlier when negative); the month's last day when it is shorter."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    if not date.min.year <= year <= date.max.year:  # past the calendar's ends (a review dated 9999)
+        return date.max if months > 0 else date.min
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))

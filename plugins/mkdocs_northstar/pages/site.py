@@ -1,0 +1,434 @@
+"""The plan as a set of page sources and a navigation tree: a pure function of the checked plan."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from functools import partial
+from typing import Any
+
+from jinja2 import TemplateError
+
+from mkdocs_northstar.check import Report
+from mkdocs_northstar.history.changes import Change
+from mkdocs_northstar.history.gitlog import Commit
+from mkdocs_northstar.history.timeline import History, Revision, Unavailable, summarize
+from mkdocs_northstar.index import build_index
+from mkdocs_northstar.load import Loaded
+from mkdocs_northstar.load.plan import SINGLE_FILES
+from mkdocs_northstar.model import Band, Plan, Quarter
+from mkdocs_northstar.pages.diagram import layout
+from mkdocs_northstar.pages.labels import LABELS
+from mkdocs_northstar.pages.render import PageTemplateError, Renderer
+from mkdocs_northstar.pages.urls import Urls
+from mkdocs_northstar.pages.views import Link, Views, build_views
+from mkdocs_northstar.problems import Problem
+from mkdocs_northstar.rules import current_period
+
+_NAV_TITLE = str.maketrans({"<": "\u2039", ">": "\u203a", '"': "\u201d", "&": "&amp;"})
+"""Look-alikes (single angle quotes, a right double quote) for what could open a tag or close an
+attribute, and `&` escaped; apostrophes stay (O'Brien, Plan d'entreprise)."""
+
+PAGES = ("strategy", "one_page", "teams", "alignment", "people", "changes", "archive")
+"""The kinds of page Northstar can generate, in navigation order."""
+
+
+@dataclass(frozen=True)
+class OnePageLimits:
+    """How many items of each list the one-page plan shows before "+N more": sized so the sheet always fits."""
+
+    values: int = 6
+    targets: int = 4
+    choices: int = 4
+    not_doing: int = 5
+    goals: int = 5
+    rocks: int = 6
+    objectives: int = 5
+    kpis: int = 6
+    teams: int = 8
+
+
+@dataclass
+class PageSource:
+    """One generated file, a page or the plan export: where it goes (relative to docs), its title and its text.
+
+    The text is kept as UTF-8 bytes, as it is written out: a page with a single `·` in it is twice
+    as large as a Python string (two bytes a character), and MkDocs holds every page from the start
+    of a build to its end (a thousand teams: 86 MB as strings, 43 MB as bytes).
+    """
+
+    path: str
+    title: str
+    source: bytes | Callable[[], bytes]
+    """The text, or what gives it when called: it may still be being rendered ahead
+    (see `mkdocs_northstar.parallel`)."""
+
+    @property
+    def content(self) -> bytes:
+        """The text, once it is rendered; it is kept as `source` from then on."""
+        if not isinstance(self.source, bytes):
+            self.source = self.source()
+        return self.source
+
+
+@dataclass(frozen=True)
+class NavItem:
+    title: str
+    path: str | None = None
+    children: tuple[NavItem, ...] = ()
+
+
+@dataclass(frozen=True)
+class Version:
+    """Which plan the pages were built from."""
+
+    label: str = "unversioned"
+    dirty: bool = False
+
+
+@dataclass(frozen=True)
+class SiteOptions:
+    urls: Urls = field(default_factory=Urls)
+    pages: tuple[str, ...] = PAGES
+    labels: Mapping[str, str] = field(default_factory=lambda: dict(LABELS))
+    version: Version = Version()
+    period: str | None = None
+    bands: tuple[Band, ...] | None = None
+    """Score bands that replace the plan's own (northstar.yml)."""
+    churn_threshold: int = 1
+    """The change log warns when strategy changed more often than this within `churn_window_months`."""
+    churn_window_months: int = 12
+    nav_limit: int = 50
+    """A Teams or People section with more pages than this lists only its index in the navigation: every
+    page of a thousand teams in every page's sidebar is unreadable, and makes each page megabytes."""
+    fold_after: int = 12
+    """Change-log entries show this many execution changes before folding the rest."""
+    archived: Archived | None = None
+    """Set when building a past period's frozen copy."""
+    archive_link: Link | None = None
+    progress: Callable[[str, int, int], None] | None = None
+    """Hears ("building the archive", done, total) while past quarters are built."""
+
+
+@dataclass(frozen=True)
+class Archived:
+    """A frozen period: its name, the commit it stands at (None if reconstructed), the current plan's link."""
+
+    name: str
+    commit: Commit | None
+    current: Link
+    strategy: Link
+    teams: Link
+
+
+@dataclass(frozen=True)
+class Site:
+    pages: list[PageSource]
+    nav: NavItem
+    views: Views
+
+
+@dataclass(frozen=True)
+class PendingPage:
+    """A page whose Markdown is yet to be written: `render()` writes it, as UTF-8 bytes."""
+
+    path: str
+    title: str
+    render: Callable[[], bytes]
+
+
+@dataclass(frozen=True)
+class PreparedSite:
+    """Every page of a site, each ready to render on its own (in this process or another), and its navigation."""
+
+    pages: list[PendingPage]
+    nav: NavItem
+    views: Views
+
+    def finish(self, contents: Sequence[Callable[[], bytes]]) -> Site:
+        """The site, given what gives each page's rendered Markdown, in the order of `pages`."""
+        written = [PageSource(p.path, p.title, c) for p, c in zip(self.pages, contents, strict=True)]
+        return Site(written, self.nav, self.views)
+
+
+def prepare_site(
+    report: Report, options: SiteOptions, renderer: Renderer, history: History | Unavailable | None = None
+) -> PreparedSite:
+    """Every page of the plan for its current period, and the navigation section that holds them.
+
+    With a `history`, also the change log and a frozen copy of every past quarter under `archive/`.
+    The pages are independent of each other: they can be rendered in any order, in any process.
+    """
+    plan = report.loaded.plan
+    year, quarter = current_period(plan, report.as_of, options.period)
+    views = build_views(plan, report.index, options.urls, year, quarter, bands=options.bands, pages=options.pages)
+    past = archivable(report, history, quarter) if isinstance(history, History) else []
+    if "archive" in options.pages and past and options.archived is None:
+        link = Link(options.labels["archive"], "page", options.urls.path("archive", "index"))
+        options = replace(options, archive_link=link)
+    builder = _Builder(report, options, renderer, views)
+    for kind in options.pages:
+        getattr(builder, kind)(history, past)
+    return PreparedSite(builder.pages, NavItem(options.labels["plan"], None, tuple(builder.nav)), views)
+
+
+class _Builder:
+    """Prepares pages one kind at a time; each method adds its pages and its navigation entry."""
+
+    def __init__(self, report: Report, options: SiteOptions, renderer: Renderer, views: Views) -> None:
+        self.report, self.options, self.renderer, self.views = report, options, renderer, views
+        self.urls, self.labels = options.urls, options.labels
+        self.pages: list[PendingPage] = []
+        self.nav: list[NavItem] = []
+        self.shared: dict[str, Any] = {
+            "labels": self.labels,
+            "views": views,
+            "version": options.version,
+            "as_of": report.as_of,
+            "archived": options.archived,
+            "archive_link": options.archive_link,
+        }
+        """What every page's template is given, besides its own variables."""
+
+    def page(self, path: str, title: str, template: str, **context: Any) -> None:
+        # not a method of this builder: the builder holds the pages, and a page holding it back
+        # would be a reference cycle, keeping the plan for the cycle collector (see `collector`)
+        render = partial(_render, self.renderer, self.urls, path, template, {**self.shared, **context})
+        self.pages.append(PendingPage(path, title, render))
+
+    def strategy(self, *_: object) -> None:
+        strategy, views, labels = self.report.plan.strategy, self.views, self.labels
+        if strategy is None:
+            return
+        path = self.urls.path("strategy")
+        alignment = self.urls.path("alignment") if "alignment" in self.options.pages else path
+
+        def alignment_link(ident: str) -> Link:
+            return Link("", "choice", alignment, ident, ident)
+
+        serving = {c.link.id: len(c.objectives) + len(c.rocks) for c in views.choices}
+        owner = views.person(strategy.owner)
+        context = {"strategy": strategy, "owner": owner, "serving": serving, "alignment_link": alignment_link}
+        self.page(path, labels["strategy"], "strategy.md.jinja", **context)
+        self.nav.append(NavItem(labels["strategy"], path))
+
+    def one_page(self, *_: object) -> None:
+        """The whole plan on one landscape sheet: enduring strategy beside this year's execution."""
+        plan = self.report.plan
+        if plan.strategy is None:
+            return
+        path, labels, urls = self.urls.path("one-page-plan"), self.labels, self.urls
+        strategy_page = urls.path("strategy") if "strategy" in self.options.pages else path
+
+        def strategy_link(anchor: str) -> Link:
+            return Link("", "page", strategy_page, anchor)
+
+        context = {
+            "company": plan.company.name if plan.company else labels["plan"],
+            "owner": self.views.person(plan.strategy.owner),
+            "limits": OnePageLimits(),
+            "strategy_link": strategy_link,
+            "teams_link": Link("", "page", urls.path("teams", "index") if "teams" in self.options.pages else path),
+        }
+        self.page(path, labels["one_page"], "one-page-plan.md.jinja", **context)
+        self.nav.append(NavItem(labels["one_page"], path))
+
+    def teams(self, *_: object) -> None:
+        index_path = self.urls.path("teams", "index")
+        self.page(index_path, self.labels["teams"], "teams.md.jinja")
+        children = [NavItem(self.labels["teams"], index_path)]
+        for team in _tree_order(self.views):
+            path = self.urls.path("teams", team.team.id)
+            members = [m for m in (self.views.person(i) for i in team.team.members) if m is not None]
+            self.page(path, team.team.name, "team.md.jinja", team=team, members=members)
+            children.append(NavItem(team.team.name, path))
+        self.nav.append(self._section(self.labels["teams"], children))
+
+    def alignment(self, *_: object) -> None:
+        path, labels = self.urls.path("alignment"), self.labels
+        columns = [labels["strategy"], labels["annual_goals"], labels["objectives"], labels["cascade"]]
+        self.page(path, labels["alignment"], "alignment.md.jinja", diagram=layout(self.views, columns))
+        self.nav.append(NavItem(labels["alignment"], path))
+
+    def people(self, *_: object) -> None:
+        index_path = self.urls.path("people", "index")
+        self.page(index_path, self.labels["people"], "people.md.jinja")
+        children = [NavItem(self.labels["people"], index_path)]
+        for person in self.views.people.values():
+            path = self.urls.path("people", person.person.id)
+            self.page(path, person.person.name, "person.md.jinja", person=person)
+            children.append(NavItem(person.person.name, path))
+        self.nav.append(self._section(self.labels["people"], children))
+
+    def _section(self, title: str, children: list[NavItem]) -> NavItem:
+        """A navigation section, or only its index page (children[0]) when it has too many pages."""
+        if len(children) - 1 > self.options.nav_limit:
+            return NavItem(title, children[0].path)
+        return NavItem(title, None, tuple(children))
+
+    def changes(self, history: History | Unavailable | None, _: object) -> None:
+        if history is None:
+            return
+        path = self.urls.path("changes")
+        self.page(path, self.labels["changes"], "changes.md.jinja", **_change_log(history, self.options))
+        self.nav.append(NavItem(self.labels["changes"], path))
+
+    def archive(self, _: object, past: list[tuple[Quarter, Commit | None, Plan]]) -> None:
+        """A frozen copy of every past quarter, plus the archive index."""
+        if not past or self.options.archived is not None:
+            return
+        labels, urls = self.labels, self.urls
+        index_path = urls.path("archive", "index")
+        archives: list[Archived] = []
+        children: list[NavItem] = [NavItem(labels["archive"], index_path)]
+        for done, (quarter, commit, plan) in enumerate(past, 1):
+            if self.options.progress is not None:
+                self.options.progress("building the archive", done, len(past))
+            frozen_urls = Urls("/".join(p for p in (urls.prefix, "archive", quarter.id) if p), urls.directory_urls)
+            archived = Archived(
+                quarter.name or quarter.id,
+                commit,
+                Link(labels["current_plan"], "page", urls.path("strategy")),
+                Link(labels["strategy"], "page", frozen_urls.path("strategy")),
+                Link(labels["teams"], "page", frozen_urls.path("teams", "index")),
+            )
+            paths = {k: plan.root / f"{k}.yml" for k in SINGLE_FILES}
+            frozen = Report(
+                Loaded(plan, {}, [], paths), [], min(quarter.end, self.report.as_of), build_index(plan, paths)
+            )
+            frozen_options = replace(
+                self.options,
+                urls=frozen_urls,
+                pages=("strategy", "one_page", "teams", "alignment", "people"),
+                period=quarter.id,
+                archived=archived,
+                archive_link=Link(labels["archive"], "page", index_path),
+                progress=None,
+            )
+            self.pages += prepare_site(frozen, frozen_options, self.renderer).pages
+            archives.append(archived)
+            children.append(NavItem(archived.name, archived.teams.page))
+        self.page(index_path, labels["archive"], "archive.md.jinja", archives=archives)
+        self.nav.append(NavItem(labels["archive"], None, tuple(children)))
+
+
+def archivable(report: Report, history: History, current: Quarter | None) -> list[tuple[Quarter, Commit | None, Plan]]:
+    """Past quarters with work in them, newest first, each with the plan as it stood when it ended.
+
+    A quarter with no commit from before its end is taken from the current plan (commit None).
+    """
+    if current is None:
+        return []
+    out = []
+    for _, quarter in reversed(report.plan.quarters()):
+        if quarter.end >= current.start:
+            continue
+        commit, plan = history.at_quarter_end.get(quarter.id, (None, report.plan))
+        if any(work.period == quarter.id for _, work in plan.execution):
+            out.append((quarter, commit, plan))
+    return out
+
+
+@dataclass(frozen=True)
+class EntryView:
+    revision: Revision
+    kind: str
+    first: bool
+    strategy: list[Change]
+    decisions: list[Change]
+    check_ins: list[Change]
+
+
+def _change_log(history: History | Unavailable, options: SiteOptions) -> dict[str, Any]:
+    if isinstance(history, Unavailable):
+        return {"unavailable": history.reason}
+    first_valid = next((r for r in history.revisions if r.valid), None)
+    entries = [
+        EntryView(
+            r,
+            r.kind,
+            r is first_valid,
+            [c for c in r.changes if c.layer == "strategy"],
+            [c for c in r.changes if c.layer == "execution" and not c.check_in],
+            [c for c in r.changes if c.check_in],
+        )
+        for r in reversed(history.revisions)
+        if r.kind != "none"  # whitespace, comments, key order, moves: not a change of the plan
+    ]
+    summary = summarize(history, threshold=options.churn_threshold, window_months=options.churn_window_months)
+    return {
+        "unavailable": None,
+        "entries": entries,
+        "summary": summary,
+        "shallow": history.shallow,
+        "threshold": options.churn_threshold,
+        "window": options.churn_window_months,
+        "fold_after": options.fold_after,
+    }
+
+
+def _tree_order(views: Views) -> list[Any]:
+    out = []
+    stack = list(reversed(views.roots))
+    while stack:
+        team = stack.pop()
+        out.append(team)
+        stack.extend(reversed(team.children))
+    return out
+
+
+def nav_config(item: NavItem, title: str | None = None) -> dict[str, Any]:
+    """A navigation item as MkDocs' `nav:` configuration data ({title: path} or {title: [children]}).
+
+    Themes put navigation titles into every page as they are, and also unescaped (`striptags` in
+    the page's <title>), so escaping once is not enough: the characters that could open a tag or
+    close a (double-quoted) attribute become typographic look-alikes, and `&` is escaped.
+    """
+    name = (title or item.title).translate(_NAV_TITLE)
+    if item.path is not None:
+        return {name: item.path}
+    return {name: [nav_config(child) for child in item.children]}
+
+
+def nav_paths(nav: Any) -> list[str]:
+    """Every page path named in `nav:` configuration data."""
+    if isinstance(nav, str):
+        return [nav]
+    if isinstance(nav, dict):
+        return [p for value in nav.values() for p in nav_paths(value)]
+    if isinstance(nav, list):
+        return [p for value in nav for p in nav_paths(value)]
+    return []
+
+
+def _render(renderer: Renderer, urls: Urls, path: str, template: str, context: dict[str, Any]) -> bytes:
+    """One page's Markdown, as UTF-8."""
+    link_from = urls.links_from(path)  # made here, so that it lives only while the page renders
+
+    def href(link: Link) -> str:
+        return link_from(link.page, link.anchor)
+
+    try:
+        return renderer.render(template, href=href, **context).encode("utf-8")
+    except TemplateError as exc:
+        raise PageTemplateError.of(path, exc) from None
+
+
+def problems_page(path: str, problems: list[Problem], options: SiteOptions, renderer: Renderer) -> PageSource:
+    """The page shown in place of a plan page while the plan is invalid (under `mkdocs serve`)."""
+    content = renderer.render("problems.md.jinja", problems=problems, labels=options.labels)
+    return PageSource(path, options.labels["errors_title"], content.encode("utf-8"))
+
+
+__all__ = [
+    "PAGES",
+    "NavItem",
+    "PageSource",
+    "PendingPage",
+    "PreparedSite",
+    "Site",
+    "SiteOptions",
+    "Version",
+    "prepare_site",
+    "problems_page",
+]

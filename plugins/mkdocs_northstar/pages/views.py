@@ -1,0 +1,405 @@
+"""View models: the plan, resolved and measured, in the shape templates want.
+
+Everything a template shows is computed here (progress, bands, lineage, links), so templates stay
+markup only, and users who override a template get the same data.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from mkdocs_northstar.index import Entry, Index, Key
+from mkdocs_northstar.model import (
+    Band,
+    Choice,
+    Goal,
+    KeyResult,
+    Kpi,
+    Objective,
+    Person,
+    Plan,
+    Quarter,
+    Rock,
+    TalentNeed,
+    Target,
+    Team,
+    Year,
+)
+from mkdocs_northstar.pages.urls import Urls
+from mkdocs_northstar.progress import (
+    band,
+    confidence,
+    current_value,
+    kpi_on_target,
+    kpi_value,
+    kr_progress,
+    last_check_in,
+    objective_progress,
+    team_progress,
+)
+
+
+@dataclass(frozen=True)
+class Link:
+    """Something to show as a link: its title, kind and target (page source path and anchor)."""
+
+    title: str
+    kind: str
+    page: str
+    anchor: str = ""
+    id: str = ""
+
+
+@dataclass(frozen=True)
+class Measure:
+    progress: float
+    band: Band
+
+    @property
+    def percent(self) -> int:
+        return round(self.progress * 100)
+
+
+@dataclass(frozen=True)
+class KeyResultView:
+    kr: KeyResult
+    owner: Link | None
+    current: float | None
+    measure: Measure
+    confidence: float | None
+    last_check_in: date | None
+
+
+@dataclass(frozen=True)
+class ObjectiveView:
+    objective: Objective
+    team: Link
+    owner: Link | None
+    measure: Measure | None
+    lineage: list[Link]
+    """From the strategy down to the item this objective supports directly (top first)."""
+    key_results: list[KeyResultView]
+    link: Link
+    contributions: list[ObjectiveView] = field(default_factory=list)
+    """Objectives of sub-teams that support this one (the cascade, downwards)."""
+
+
+@dataclass(frozen=True)
+class RockView:
+    rock: Rock
+    owner: Link | None
+    lineage: list[Link]
+    link: Link
+
+
+@dataclass(frozen=True)
+class KpiView:
+    kpi: Kpi
+    owner: Link | None
+    value: float | None
+    on_target: bool | None
+
+
+@dataclass(frozen=True)
+class TeamView:
+    team: Team
+    link: Link
+    lead: Link | None
+    parent: Link | None
+    children: list[TeamView]
+    objectives: list[ObjectiveView]
+    rocks: list[RockView]
+    kpis: list[KpiView]
+    measure: Measure | None
+    has_work: bool
+
+
+@dataclass(frozen=True)
+class Accountability:
+    person: Person
+    link: Link
+    leads: list[Link]
+    objectives: list[ObjectiveView]
+    key_results: list[tuple[KeyResultView, ObjectiveView]]
+    rocks: list[RockView]
+    kpis: list[tuple[KpiView, Link]]
+
+    @property
+    def count(self) -> int:
+        return len(self.objectives) + len(self.key_results) + len(self.rocks) + len(self.kpis)
+
+
+@dataclass(frozen=True)
+class ChoiceView:
+    """A strategic item and the work that serves it this period."""
+
+    link: Link
+    section: str
+    goals: list[Link]
+    objectives: list[ObjectiveView]
+    rocks: list[RockView]
+
+    @property
+    def orphan(self) -> bool:
+        return not self.objectives and not self.rocks
+
+
+@dataclass
+class Views:
+    """Every view of the plan for one period, built once and shared by all pages."""
+
+    plan: Plan
+    index: Index
+    urls: Urls
+    year: Year | None
+    quarter: Quarter | None
+    bands: list[Band]
+    pages: frozenset[str] = frozenset({"strategy", "teams", "people"})
+    """The kinds of page that exist: links to any other are shown as plain text."""
+    teams: dict[str, TeamView] = field(default_factory=dict)
+    roots: list[TeamView] = field(default_factory=list)
+    people: dict[str, Accountability] = field(default_factory=dict)
+    choices: list[ChoiceView] = field(default_factory=list)
+    goals: list[tuple[Goal, Link, Link | None]] = field(default_factory=list)
+    untraced: list[ObjectiveView | RockView] = field(default_factory=list)
+
+    def link_of(self, entry: Entry) -> Link:
+        """Where an indexed item is shown; a link with no page when that kind of page is not generated."""
+        urls, ident, title, kind = self.urls, entry.id, entry.title, entry.kind
+        if kind in ("north-star", "value", "target", "choice", "trade-off", "talent"):
+            page_kind, link = "strategy", Link(title, kind, urls.path("strategy"), ident, ident)
+        elif kind == "goal":
+            page_kind, link = "teams", Link(title, kind, urls.path("teams", "index"), ident, ident)
+        elif kind == "person":
+            page_kind, link = "people", Link(title, kind, urls.path("people", ident), "", ident)
+        elif kind == "team":
+            page_kind, link = "teams", Link(title, kind, urls.path("teams", ident), "", ident)
+        else:  # execution items are shown on their team's page
+            page_kind, link = "teams", Link(title, kind, urls.path("teams", entry.team or ""), ident, ident)
+        return link if page_kind in self.pages else Link(title, kind, "", "", ident)
+
+    def person(self, ident: str | None) -> Link | None:
+        entry = self.index.get(None, ident) if ident else None
+        return self.link_of(entry) if entry is not None and entry.kind == "person" else None
+
+    def lineage(self, key: Key) -> list[Link]:
+        return [self.link_of(e) for e in self.index.chain(key)]
+
+
+def build_views(
+    plan: Plan,
+    index: Index,
+    urls: Urls,
+    year: Year | None,
+    quarter: Quarter | None,
+    *,
+    bands: Sequence[Band] | None = None,
+    pages: Iterable[str] = ("strategy", "teams", "people"),
+) -> Views:
+    """Resolve the plan for `quarter` into views (with `bands` instead of the plan's own, if given).
+
+    Links point only to the kinds of page in `pages`.
+    """
+    views = Views(plan, index, urls, year, quarter, list(bands or plan.settings.score_bands), frozenset(pages))
+    period = quarter.id if quarter else None
+    objective_views: dict[Key, ObjectiveView] = {}
+    team_work: dict[str, tuple[list[ObjectiveView], list[RockView], list[KpiView]]] = {}
+    for _, work in plan.execution:
+        if work.period != period:
+            continue
+        objectives = [_objective(views, work.team, o) for o in work.objectives]
+        for view in objectives:
+            objective_views[(period, view.objective.id)] = view
+        rocks = [_rock(views, work.team, r) for r in work.rocks]
+        kpis = [_kpi(views, k) for k in work.kpis]
+        team_work[work.team] = (objectives, rocks, kpis)
+    _cascade(views, objective_views)
+    if plan.teams is not None:
+        _teams(views, plan.teams.teams, team_work)
+    _people(views)
+    _alignment(views, objective_views, team_work)
+    return views
+
+
+def _measure(progress: float | None, bands: list[Band]) -> Measure | None:
+    return None if progress is None else Measure(progress, band(progress, bands))
+
+
+def _objective(views: Views, team: str, objective: Objective) -> ObjectiveView:
+    period = views.quarter.id if views.quarter else None
+    entry = views.index.entries.get((period, objective.id))
+    team_entry = views.index.get(None, team)
+    team_link = views.link_of(team_entry) if team_entry else Link(team, "team", "")
+    krs = [
+        KeyResultView(
+            kr,
+            views.person(kr.owner),
+            current_value(kr),
+            Measure(progress, band(progress, views.bands)),
+            confidence(kr),
+            last_check_in(kr),
+        )
+        for kr in objective.key_results
+        for progress in (kr_progress(kr),)
+    ]
+    owner = views.person(objective.owner) or (
+        views.person(team_entry.item.lead) if team_entry is not None and team_entry.kind == "team" else None
+    )
+    link = views.link_of(entry) if entry else Link(objective.title, "objective", team_link.page, objective.id)
+    return ObjectiveView(
+        objective,
+        team_link,
+        owner,
+        _measure(objective_progress(objective), views.bands),
+        views.lineage((period, objective.id)),
+        krs,
+        link,
+    )
+
+
+def _rock(views: Views, team: str, rock: Rock) -> RockView:
+    period = views.quarter.id if views.quarter else None
+    entry = views.index.entries.get((period, rock.id))
+    link = views.link_of(entry) if entry else Link(rock.title, "rock", views.urls.path("teams", team), rock.id)
+    return RockView(rock, views.person(rock.owner), views.lineage((period, rock.id)), link)
+
+
+def _kpi(views: Views, kpi: Kpi) -> KpiView:
+    return KpiView(kpi, views.person(kpi.owner), kpi_value(kpi), kpi_on_target(kpi))
+
+
+def _cascade(views: Views, objective_views: dict[Key, ObjectiveView]) -> None:
+    """Attach each objective to the objectives it supports directly."""
+    for key, view in objective_views.items():
+        for target in views.index.resolve_supports(key):
+            parent = objective_views.get(target.key)
+            if target.kind == "objective" and parent is not None and parent is not view:
+                parent.contributions.append(view)
+
+
+def _teams(
+    views: Views,
+    teams: list[Team],
+    team_work: dict[str, tuple[list[ObjectiveView], list[RockView], list[KpiView]]],
+) -> None:
+    children: dict[str | None, list[Team]] = defaultdict(list)
+    known = {t.id for t in teams}
+    for team in teams:
+        children[team.parent if team.parent in known else None].append(team)
+
+    views.roots = [_team_view(views, team, frozenset({team.id}), children, team_work) for team in children[None]]
+
+
+def _team_view(
+    views: Views,
+    team: Team,
+    seen: frozenset[str],
+    children: dict[str | None, list[Team]],
+    team_work: dict[str, tuple[list[ObjectiveView], list[RockView], list[KpiView]]],
+) -> TeamView:
+    """The view of `team` and its subteams (a module function: a nested recursive one is a cycle
+    that would keep every view alive until the collector runs)."""
+    objectives, rocks, kpis = team_work.get(team.id, ([], [], []))
+    mean = team_progress([o.objective for o in objectives])
+    parent_entry = views.index.get(None, team.parent) if team.parent else None
+    link = Link(team.name, "team", views.urls.path("teams", team.id) if "teams" in views.pages else "", "", team.id)
+    lead = views.person(team.lead)
+    parent = views.link_of(parent_entry) if parent_entry is not None else None
+    view = TeamView(
+        team,
+        link,
+        lead,
+        parent,
+        [
+            _team_view(views, child, seen | {child.id}, children, team_work)
+            for child in children[team.id]
+            if child.id not in seen
+        ],
+        objectives,
+        rocks,
+        kpis,
+        _measure(mean, views.bands),
+        team.id in team_work,
+    )
+    views.teams[team.id] = view
+    return view
+
+
+def _people(views: Views) -> None:
+    if views.plan.people is None:
+        return
+    for person in views.plan.people.people:
+        views.people[person.id] = Accountability(
+            person,
+            Link(
+                person.name,
+                "person",
+                views.urls.path("people", person.id) if "people" in views.pages else "",
+                "",
+                person.id,
+            ),
+            [],
+            [],
+            [],
+            [],
+            [],
+        )
+    for team in views.teams.values():
+        if (owner := views.people.get(team.team.lead)) is not None:
+            owner.leads.append(team.link)
+        for objective in team.objectives:
+            if objective.owner and (who := views.people.get(objective.owner.id)):
+                who.objectives.append(objective)
+            for kr in objective.key_results:
+                if (who := views.people.get(kr.kr.owner)) is not None:
+                    who.key_results.append((kr, objective))
+        for rock in team.rocks:
+            if (who := views.people.get(rock.rock.owner)) is not None:
+                who.rocks.append(rock)
+        for kpi in team.kpis:
+            if (who := views.people.get(kpi.kpi.owner)) is not None:
+                who.kpis.append((kpi, team.link))
+
+
+def _alignment(
+    views: Views,
+    objective_views: dict[Key, ObjectiveView],
+    team_work: dict[str, tuple[list[ObjectiveView], list[RockView], list[KpiView]]],
+) -> None:
+    strategy, index = views.plan.strategy, views.index
+    if views.year is not None:
+        for goal in views.year.goals:
+            entry = index.get(None, goal.id)
+            if entry is not None:
+                views.goals.append((goal, views.link_of(entry), views.person(goal.owner)))
+    if strategy is None:
+        return
+    period = views.quarter.id if views.quarter else None
+    rocks = [r for _, rs, _ in team_work.values() for r in rs]
+    roots = {key: index.strategic_roots(key) for key in index.supports if key[0] == period}
+    goal_roots = {g.id: index.strategic_roots((None, g.id)) for g, _, _ in views.goals}
+    sections: list[tuple[str, Sequence[Choice | Target | TalentNeed]]] = [
+        ("where_to_play", strategy.where_to_play),
+        ("how_to_win", strategy.how_to_win),
+        ("targets", strategy.targets),
+        ("talent", strategy.talent),
+    ]
+    for section, items in sections:
+        for item in items:
+            entry = index.get(None, item.id)
+            if entry is None:
+                continue
+            views.choices.append(
+                ChoiceView(
+                    views.link_of(entry),
+                    section,
+                    [link for g, link, _ in views.goals if item.id in goal_roots[g.id]],
+                    [o for k, o in objective_views.items() if item.id in roots.get(k, set())],
+                    [r for r in rocks if item.id in roots.get((period, r.rock.id), set())],
+                )
+            )
+    views.untraced = [o for k, o in objective_views.items() if not roots.get(k)]
+    views.untraced += [r for r in rocks if not roots.get((period, r.rock.id))]

@@ -1,0 +1,58 @@
+"""`northstar init`: a new plan site that builds strictly on the day it is created."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from datetime import date
+from importlib.resources import as_file, files
+from pathlib import Path
+
+from jinja2 import Environment, StrictUndefined
+
+from mkdocs_northstar.schema import write_schemas
+
+_RENAMES = {"github": ".github", "gitignore": ".gitignore"}
+
+
+@dataclass(frozen=True)
+class Quarter:
+    id: str
+    name: str
+    start: date
+    end: date
+
+
+def quarters_of(year: int) -> list[Quarter]:
+    ends = [date(year, 3, 31), date(year, 6, 30), date(year, 9, 30), date(year, 12, 31)]
+    starts = [date(year, 1, 1), date(year, 4, 1), date(year, 7, 1), date(year, 10, 1)]
+    return [Quarter(f"{year}-q{n}", f"Q{n} {year}", s, e) for n, (s, e) in enumerate(zip(starts, ends, strict=True), 1)]
+
+
+def scaffold(dest: Path, *, company: str, today: date) -> list[Path]:
+    """Write the starter site into `dest` and return the files written, in order.
+
+    The plan is dated from `today` (calendar-year quarters), so it checks clean straight away.
+    """
+    quarters = quarters_of(today.year)
+    quarter = next(q for q in quarters if q.start <= today <= q.end)
+    context = {"company": company, "today": today, "year": today.year, "quarters": quarters, "quarter": quarter}
+    env = Environment(autoescape=False, undefined=StrictUndefined, keep_trailing_newline=True, trim_blocks=True)  # noqa: S701 - YAML and Markdown, not HTML
+    written: list[Path] = []
+    with as_file(files("mkdocs_northstar") / "scaffold") as source:
+        for template in sorted(p for p in source.rglob("*") if p.is_file()):
+            rel = template.relative_to(source)
+            parts = [_RENAMES.get(part.removesuffix(".jinja"), part) for part in rel.parts]
+            target = dest.joinpath(*parts)
+            if rel.parts[:2] == ("plan", "execution"):
+                target = dest / "plan" / "execution" / quarter.id / rel.name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if template.suffix == ".jinja":
+                target = target.with_name(target.name.removesuffix(".jinja"))
+                text = env.from_string(template.read_text(encoding="utf-8")).render(context)
+                target.write_text(text, encoding="utf-8")
+            else:
+                shutil.copyfile(template, target)
+            written.append(target)
+    written += write_schemas(dest / "plan" / "schema")
+    return written
