@@ -20,7 +20,7 @@ from mkdocs_northstar.pages.views import Link, Measure
 
 from tests.conftest import ROOT
 
-MACROS = ROOT / "plugins" / "northstar" / "templates" / "_macros.html.jinja"
+MACROS = ROOT / "plugins" / "mkdocs_northstar" / "templates" / "_macros.html.jinja"
 HOSTILE = [
     "Plain title",
     "[x](javascript:alert(1))",
