@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import jsonschema
@@ -14,15 +15,22 @@ import yaml
 from mkdocs_northstar.export import EXPORT_SCHEMA
 
 from tests.conftest import ROOT
-from tests.site_helpers import article, broken_links, copy_project, git, mkdocs, page
+from tests.site_helpers import CLOCK, ENV_QUIET, article, broken_links, copy_project, git, mkdocs, page
 
 BIN = Path(sys.executable).parent
 WORKFLOW = ROOT / ".github" / "workflows" / "plan.yml"
 
 
-def northstar(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+def northstar(*args: str, cwd: Path, bin_dir: Path = BIN) -> subprocess.CompletedProcess[str]:
+    """The real command; an uncommitted plan is judged as of CLOCK's day, never the wall clock's."""
     return subprocess.run(
-        [str(BIN / "northstar"), *args], cwd=cwd, capture_output=True, text=True, check=False, timeout=300
+        [str(bin_dir / "northstar"), *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+        env={**os.environ, **CLOCK},
     )
 
 
@@ -78,10 +86,11 @@ def test_workflow_commands_succeed_on_the_example(tmp_path: Path) -> None:
 
 
 def test_init_scaffolds_a_site_that_builds_strictly(tmp_path: Path) -> None:
-    done = northstar("init", "acme", "--company", "Acme Rivets", cwd=tmp_path)
+    done = northstar("init", "acme", "--company", "Acme Rivets", "--as-of", "2026-11-24", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     site = tmp_path / "acme"
     written = done.stdout.split("\n\n")[0].splitlines()
+    assert "plan/execution/2026-q4/leadership.yml" in written  # the quarter of --as-of
     assert {
         ".gitignore",
         ".github/CODEOWNERS",
@@ -199,3 +208,67 @@ def test_export_refuses_an_invalid_plan(case_plan, tmp_path: Path) -> None:
     done = northstar("export", cwd=tmp_path)
     assert (done.returncode, done.stdout) == (1, "")
     assert done.stderr.endswith("northstar export: the plan has 3 errors; nothing exported\n")
+
+
+BARE_INSTALL = re.compile(r"""pip3?\s+install\s+(?:-\S+\s+)*['"]?northstar\b""")
+"""An install of the bare name `northstar` gets someone else's library: ours is `mkdocs-northstar`."""
+
+
+def _install_lines_naming_another_library(folder: Path, paths: list[str]) -> list[str]:
+    found = []
+    for rel in paths:
+        path = folder / rel
+        if path.is_file() and not path.is_symlink():
+            text = path.read_bytes().decode("utf-8", errors="replace")
+            found += [f"{rel}: {m.group(0)}" for m in BARE_INSTALL.finditer(text)]
+    return found
+
+
+def test_no_install_line_names_the_other_northstar(tmp_path: Path) -> None:
+    assert BARE_INSTALL.search("run: pip install -U '" + "northstar[pdf]'")  # the pattern finds what it is for
+    assert not BARE_INSTALL.search("pip install mkdocs-northstar")
+    tracked = git("ls-files", "-z", cwd=ROOT).split("\0")
+    assert len(tracked) > 100
+    assert _install_lines_naming_another_library(ROOT, tracked) == []
+    assert northstar("init", "site", "--as-of", "2026-11-24", cwd=tmp_path).returncode == 0
+    scaffolded = [p.relative_to(tmp_path / "site").as_posix() for p in (tmp_path / "site").rglob("*")]
+    assert ".github/workflows/plan.yml" in scaffolded
+    assert _install_lines_naming_another_library(tmp_path / "site", scaffolded) == []
+
+
+def test_the_wheel_installs_as_mkdocs_northstar_in_a_fresh_environment(tmp_path: Path) -> None:
+    """What a new site's CI does with `pip install mkdocs-northstar`, from the wheel this tree builds."""
+    dist = tmp_path / "dist"
+    pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q"]
+    subprocess.run([*pip, "wheel", "--no-deps", "-w", str(dist), str(ROOT)], check=True, timeout=300)
+    (wheel,) = dist.glob("*.whl")
+    assert wheel.name.startswith("mkdocs_northstar-0.1.0-py3-none-any")
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+        meta = archive.read("mkdocs_northstar-0.1.0.dist-info/METADATA").decode("utf-8")
+        entry_points = archive.read("mkdocs_northstar-0.1.0.dist-info/entry_points.txt").decode("utf-8")
+    assert {name.split("/", 1)[0] for name in names} == {"mkdocs_northstar", "mkdocs_northstar-0.1.0.dist-info"}
+    assert "mkdocs_northstar-0.1.0.dist-info/licenses/LICENSE" in names
+    assert {"mkdocs_northstar/templates/strategy.md.jinja", "mkdocs_northstar/assets/northstar.css"} <= set(names)
+    assert "Name: mkdocs-northstar\n" in meta and "License-Expression: MIT\n" in meta
+    assert "Classifier: Framework :: MkDocs\n" in meta
+    assert "northstar = mkdocs_northstar.cli:main" in entry_points
+    assert "northstar = mkdocs_northstar.plugin:NorthstarPlugin" in entry_points
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
+    bin_dir = venv / "bin"
+    subprocess.run([str(bin_dir / "python"), *pip[1:], "install", str(wheel)], check=True, timeout=600)
+    version = northstar("--version", cwd=tmp_path, bin_dir=bin_dir)
+    assert version.stdout == "northstar 0.1.0\n", version.stderr
+    assert northstar("init", "acme", "--as-of", "2026-11-24", cwd=tmp_path, bin_dir=bin_dir).returncode == 0
+    build = subprocess.run(
+        [str(bin_dir / "mkdocs"), "build", "--strict"],
+        cwd=tmp_path / "acme",
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+        env={**os.environ, **ENV_QUIET, **CLOCK},
+    )
+    assert build.returncode == 0, build.stderr
+    assert (tmp_path / "acme" / "site" / "one-page-plan" / "index.html").is_file()
