@@ -1,7 +1,8 @@
-"""The hostile-input catalogue, through a real `mkdocs build` of a real git repository.
+"""The hostile-input catalogue, through a real MkDocs build of a real git repository.
 
 Every bad plan in tests/cases (each with its exact problems in expected.txt) and a few made at
-run time (too big to keep in git, or needing a symlink) is built with the real `mkdocs` command.
+run time (too big to keep in git, or needing a symlink) is built by MkDocs in this process, and
+the most dangerous of them by the real `mkdocs` command too.
 For each one: the build log holds exactly the expected problem lines, no traceback, nothing
 outside site_dir changes (the project sits three folders deep in a snapshotted tree, so a path
 like ../../x would land inside the snapshot), and nothing is executed.
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import re
 import subprocess
 import sys
@@ -26,6 +28,9 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 from bs4 import BeautifulSoup
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.exceptions import Abort
 
 from tests.conftest import CASES, build_case
 from tests.site_helpers import git, mkdocs
@@ -200,6 +205,7 @@ def _from_runtime(hostile: Hostile) -> Entry:
 
 
 CATALOGUE = [_from_case(case) for case in CASE_DIRS] + [_from_runtime(h) for h in RUNTIME]
+NAMES = [entry.name for entry in CATALOGUE]
 
 
 def test_catalogue_holds_at_least_forty_distinct_bad_inputs() -> None:
@@ -207,25 +213,109 @@ def test_catalogue_holds_at_least_forty_distinct_bad_inputs() -> None:
     assert len({entry.name for entry in bad}) == len(bad) >= 40
 
 
-@pytest.mark.parametrize("entry", CATALOGUE, ids=[entry.name for entry in CATALOGUE])
-def test_real_build_reports_exactly_and_stays_inside_site_dir(entry: Entry, tmp_path: Path) -> None:
+THROUGH_THE_COMMAND = {h.name for h in RUNTIME} | {
+    "NS106-python-tag",
+    "NS202-path-traversal-refs",
+    "NS105-alias-bomb",
+    "NS311-stale-key-result",
+}
+"""Entries also built by the `mkdocs` command, for its exit code, log lines and output: the ones
+made at run time and the most dangerous of the golden cases. Every entry is built in-process."""
+
+
+@dataclass(frozen=True)
+class Built:
+    problems: list[str]
+    """The plan problems logged, as `path:line:col: severity CODE message`."""
+    refused: str | None
+    """The message the build stopped with, or None when it finished."""
+
+
+class _Records(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+def build_in_process(project: Path) -> Built:
+    """A real MkDocs build of `project` through MkDocs' public API, in this process: the same
+    plugin, theme and site as the command, without starting Python for every case."""
+    handler = _Records()
+    records = handler.records
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(handler)
+    try:
+        try:
+            build(load_config(str(project / "mkdocs.yml")))
+        except Abort:  # MkDocs logs the plugin's error, then aborts: what the command prints, with no traceback
+            refused = [
+                r.getMessage() for r in records if r.name == "mkdocs.commands.build" and r.levelno >= logging.ERROR
+            ]
+            assert len(refused) == 1, refused
+            return Built(_problems(records), refused[0])
+        return Built(_problems(records), None)
+    finally:
+        logger.removeHandler(handler)
+
+
+def _problems(records: list[logging.LogRecord]) -> list[str]:
+    return problem_lines(
+        "\n".join(
+            f"{'ERROR' if r.levelno >= logging.ERROR else 'WARNING'} -  {r.getMessage()}"
+            for r in records
+            if r.name == "mkdocs.plugins.northstar" and r.levelno >= logging.WARNING
+        )
+    )
+
+
+def _prepared(entry: Entry, tmp_path: Path) -> tuple[Path, Path, dict[str, tuple[object, ...]]]:
     outer = tmp_path / "outer"
     project = make_project(outer)
     entry.make(project)
     commit_all(project)
+    return outer, project, snapshot(outer, project / "site")
+
+
+def _fails(entry: Entry) -> bool:
+    return any(" error NS" in line for line in entry.expected)
+
+
+@pytest.mark.parametrize("entry", CATALOGUE, ids=[entry.name for entry in CATALOGUE])
+def test_real_build_reports_exactly_and_stays_inside_site_dir(entry: Entry, tmp_path: Path) -> None:
+    outer, project, before = _prepared(entry, tmp_path)
     site = project / "site"
-    before = snapshot(outer, site)
+
+    built = build_in_process(project)
+
+    assert built.problems == entry.expected
+    if _fails(entry):
+        assert built.refused is not None and built.refused.startswith("northstar: the plan has")
+        assert not site.exists()  # refused before writing anything
+    else:
+        assert built.refused is None
+        assert (site / "index.html").is_file()
+    assert snapshot(outer, site) == before, "the build changed files outside site_dir"
+    assert not list(outer.rglob("EXECUTED*")), "plan content was executed"
+
+
+@pytest.mark.parametrize(
+    "entry", [e for e in CATALOGUE if e.name in THROUGH_THE_COMMAND], ids=sorted(THROUGH_THE_COMMAND, key=NAMES.index)
+)
+def test_the_mkdocs_command_reports_exactly_and_stays_inside_site_dir(entry: Entry, tmp_path: Path) -> None:
+    outer, project, before = _prepared(entry, tmp_path)
+    site = project / "site"
 
     done = mkdocs("build", cwd=project)
 
     output = done.stdout + done.stderr
     assert_no_traceback(output)
-    logged = problem_lines(done.stderr)
-    assert logged == entry.expected
-    failed = any(" error NS" in line for line in entry.expected)
-    assert done.returncode == (1 if failed else 0), output
-    if failed:
-        assert "northstar: the plan has" in done.stderr and not site.exists()  # refused before writing anything
+    assert problem_lines(done.stderr) == entry.expected
+    assert done.returncode == (1 if _fails(entry) else 0), output
+    if _fails(entry):
+        assert "northstar: the plan has" in done.stderr and not site.exists()
     else:
         assert (site / "index.html").is_file()
     assert snapshot(outer, site) == before, "the build changed files outside site_dir"
