@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from tests.serve_helpers import Served
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = Path(__file__).resolve().parent / "cases"
@@ -51,3 +55,20 @@ def case_plan(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[
         return Path("plan")
 
     return make
+
+
+@pytest.fixture
+def serve(tmp_path: Path) -> Iterator[Callable[..., Served]]:
+    """Start `mkdocs serve` for a project (`serve(project, preexec=...)`); every server is stopped after the test."""
+    from tests.serve_helpers import Served  # noqa: PLC0415 - it imports this module's paths
+
+    started: list[Served] = []
+
+    def start(project: Path, preexec: Callable[[], None] | None = None) -> Served:
+        server = Served(project, tmp_path / f"serve-{len(started)}.log", preexec)
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.stop()

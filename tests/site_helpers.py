@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import subprocess
@@ -25,6 +26,12 @@ COMMIT_DATE = "2026-11-24T12:00:00+00:00"
 """Copies are committed on this date, so the plan is judged as of a fixed day, never the clock."""
 CLOCK = {"SOURCE_DATE_EPOCH": str(int(datetime.fromisoformat(COMMIT_DATE).timestamp()))}
 """The same day for runs that judge an edited (uncommitted) plan: it stands in for the wall clock."""
+
+
+def real_clock_environ() -> dict[str, str]:
+    """This process's environment without faketime's variables, for a child that must see the real
+    clock (a benchmark) or fakes its own (two faketimes would stack)."""
+    return {k: v for k, v in os.environ.items() if not k.startswith(("FAKETIME", "LD_PRELOAD", "DONT_FAKE"))}
 
 
 def git(*args: str, cwd: Path, when: str = COMMIT_DATE) -> str:
@@ -87,6 +94,19 @@ def article(site: Path, url: str) -> BeautifulSoup:
     found = page(site, url).select_one("article") or page(site, url).select_one("[role=main]")
     assert found is not None, url
     return found  # type: ignore[return-value]
+
+
+def tree(folder: Path) -> dict[str, str]:
+    """Relative path -> sha256 of every file under `folder`."""
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def text_of(site: Path, url: str) -> str:
+    return article(site, url).get_text(" ", strip=True)
 
 
 def broken_links(site: Path) -> list[str]:

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from tests.conftest import ROOT
+from tests.site_helpers import real_clock_environ
 
 
 def test_history_benchmark_smoke() -> None:
@@ -75,6 +76,7 @@ def test_site_benchmark_smoke(tmp_path: Path) -> None:
         text=True,
         check=False,
         timeout=600,
+        env=real_clock_environ(),  # it measures time, and starts `mkdocs serve`
     )
     assert done.returncode == 0, done.stderr
     rows = [line.split("|")[1:-1] for line in done.stdout.splitlines() if line.startswith("| S |")]

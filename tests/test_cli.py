@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT
+from tests.site_helpers import real_clock_environ
 
 NORTHSTAR = Path(sys.executable).parent / "northstar"
 FAKETIME = shutil.which("faketime")
@@ -147,7 +148,7 @@ def test_as_of_defaults_to_last_commit_then_source_date_epoch_then_the_clock(cas
     assert as_of({**epoch, "TZ": "Pacific/Kiritimati"}) == "2026-11-24"  # whatever the local zone
     assert FAKETIME or not os.environ.get("CI"), "faketime is missing; .ci/run installs it"
     if FAKETIME:  # without SOURCE_DATE_EPOCH: the wall clock's local day
-        clock = {**os.environ, "TZ": "UTC"}
+        clock = {**real_clock_environ(), "TZ": "UTC"}
         assert as_of(clock, FAKETIME, "2027-03-01 12:00:00") == "2027-03-01"
         # 01:00 on 1 March at UTC+14 is still 28 February in UTC: the day is the local one
         assert as_of({**clock, "TZ": "Pacific/Kiritimati"}, FAKETIME, "2027-03-01 01:00:00") == "2027-03-01"

@@ -9,148 +9,18 @@ root, unlike a small tmpfs), and builds killed by a signal in the middle of writ
 
 from __future__ import annotations
 
-import ctypes
-import hashlib
 import os
 import resource
 import signal
-import socket
 import subprocess
-import time
-import urllib.error
-import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from bs4 import BeautifulSoup
 
 from tests.history_helpers import PlanRepo
-from tests.site_helpers import CLOCK, ENV_QUIET, MKDOCS, article, mkdocs
-
-SITE_CONFIG = "site_name: Faults\ntheme:\n  name: material\nplugins:\n  - search\n  - northstar\n"
-PROBLEMS = "The plan has problems"
-
-
-def site_repo(root: Path) -> PlanRepo:
-    """The base plan in a git repository with a small MkDocs site around it, committed on 2026-11-24."""
-    repo = PlanRepo(root)
-    repo.add_site(SITE_CONFIG)
-    repo.edit("people.yml", "people:\n", "# everyone who owns something\npeople:\n")
-    repo.commit("Add the site", "2026-11-24")  # the plan is judged as of this day: Q4 is current
-    return repo
-
-
-def tree(folder: Path) -> dict[str, str]:
-    """Relative path -> sha256 of every file under `folder`."""
-    return {
-        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
-
-
-def text_of(site: Path, url: str) -> str:
-    return article(site, url).get_text(" ", strip=True)
-
-
-# --- a real `mkdocs serve` -----------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-class Served:
-    """`mkdocs serve` on 127.0.0.1 for `project`, its output in `log`."""
-
-    def __init__(self, project: Path, log: Path, preexec: Callable[[], None] | None = None) -> None:
-        self.port = free_port()
-        self.log_path = log
-        self._log = log.open("w", encoding="utf-8")
-        self.process = subprocess.Popen(
-            [str(MKDOCS), "serve", "--dev-addr", f"127.0.0.1:{self.port}"],
-            cwd=project,
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-            text=True,
-            env={**os.environ, **ENV_QUIET, **CLOCK},  # an edited plan is judged as of CLOCK's day
-            preexec_fn=preexec,  # noqa: PLW1509 - only async-signal-safe calls (prctl, signal, setrlimit)
-        )
-
-    def get(self, path: str) -> tuple[int, str]:
-        url = f"http://127.0.0.1:{self.port}/{path}"
-        try:
-            with urllib.request.urlopen(url, timeout=10) as response:
-                return response.status, response.read().decode("utf-8")
-        except urllib.error.HTTPError as exc:
-            return exc.code, exc.read().decode("utf-8", "replace")
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            return 0, ""
-
-    def wait_for(self, path: str, ready: Callable[[int, str], bool], timeout: float = 60) -> str:
-        """Poll `path` until `ready(status, body)`; fail (with the server log) if it never is."""
-        deadline = time.monotonic() + timeout
-        status, body = 0, ""
-        while time.monotonic() < deadline:
-            assert self.process.poll() is None, self.log()
-            status, body = self.get(path)
-            if ready(status, body):
-                return body
-            time.sleep(0.1)
-        raise AssertionError(f"{path} never became ready (last status {status})\n{self.log()[-3000:]}")
-
-    def wait_for_text(self, path: str, *present: str, absent: tuple[str, ...] = (), timeout: float = 60) -> str:
-        """Poll `path` until its page holds every `present` text and none of `absent`."""
-        return self.wait_for(
-            path,
-            lambda s, body: s == 200 and all(t in body for t in present) and not any(t in body for t in absent),
-            timeout,
-        )
-
-    def wait_for_log(self, *texts: str, timeout: float = 60) -> None:
-        """Wait until the server's output holds every one of `texts`, without asking it for a page."""
-        deadline = time.monotonic() + timeout
-        while not all(t in self.log() for t in texts):
-            assert self.process.poll() is None, self.log()
-            assert time.monotonic() < deadline, f"never logged {texts}\n{self.log()[-3000:]}"
-            time.sleep(0.1)
-
-    def log(self) -> str:
-        self._log.flush()
-        return self.log_path.read_text(encoding="utf-8", errors="replace")
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:  # pragma: no cover - only if the server hangs
-            self.process.kill()
-            self.process.wait(timeout=30)
-        self._log.close()
-
-
-@pytest.fixture
-def serve(tmp_path: Path) -> Iterator[Callable[..., Served]]:
-    started: list[Served] = []
-
-    def start(project: Path, preexec: Callable[[], None] | None = None) -> Served:
-        server = Served(project, tmp_path / f"serve-{len(started)}.log", preexec)
-        started.append(server)
-        return server
-
-    yield start
-    for server in started:
-        server.stop()
-
-
-def visible(html: str) -> str:
-    """The text of a served page's article."""
-    found = BeautifulSoup(html, "html.parser").select_one("article")
-    return found.get_text(" ", strip=True) if found is not None else ""
-
+from tests.serve_helpers import PROBLEMS, SITE_CONFIG, Served, drop_read_anything, site_repo, visible
+from tests.site_helpers import article, mkdocs, text_of, tree
 
 # --- git missing or corrupt ----------------------------------------------------------------------
 
@@ -277,21 +147,11 @@ def test_plan_file_deleted_mid_serve_shows_the_problem_then_recovers(
     assert "Traceback" not in server.log()
 
 
-def _drop_read_anything() -> None:
-    """In the child, before exec: a root server loses CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH (the
-    capabilities that let root read any file), so a mode-000 file is unreadable to it as to anyone."""
-    if os.geteuid() == 0:
-        libc = ctypes.CDLL(None, use_errno=True)
-        for capability in (1, 2):
-            if libc.prctl(24, capability, 0, 0, 0) != 0:  # PR_CAPBSET_DROP
-                raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP) failed")
-
-
 def test_plan_file_made_unreadable_mid_serve_shows_the_problem_then_recovers(
     serve: Callable[..., Served], tmp_path: Path
 ) -> None:
     repo = site_repo(tmp_path / "repo")
-    server = serve(repo.root, preexec=_drop_read_anything)
+    server = serve(repo.root, preexec=drop_read_anything)
     server.wait_for_text("teams/sales/", "Fill the pipeline")
     people = repo.plan / "people.yml"
     text = people.read_text(encoding="utf-8")

@@ -17,17 +17,9 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 
 from tests.conftest import ROOT
-from tests.site_helpers import CLOCK, ENV_QUIET, MKDOCS, copy_project, git, mkdocs
+from tests.site_helpers import CLOCK, ENV_QUIET, MKDOCS, copy_project, git, mkdocs, tree
 
 FAKETIME = shutil.which("faketime")
-
-
-def tree(folder: Path) -> dict[str, str]:
-    return {
-        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
 
 
 def build_as(project: Path, env: dict[str, str], *, shift_clock: bool = True) -> subprocess.CompletedProcess[str]:

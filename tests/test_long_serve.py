@@ -16,9 +16,7 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 
 from tests.conftest import CASES
-from tests.test_faults import PROBLEMS, Served, serve, site_repo
-
-__all__ = ["serve"]  # the fixture, shared with test_faults
+from tests.serve_helpers import PROBLEMS, Served, site_repo
 
 EDITS = 120
 WARM_UP = 20

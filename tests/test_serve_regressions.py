@@ -6,16 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from tests.test_faults import (
-    PROBLEMS,
-    Served,
-    _drop_read_anything,
-    serve,
-    site_repo,
-    visible,
-)
-
-__all__ = ["serve"]  # the fixture, re-exported so pytest finds it here
+from tests.serve_helpers import PROBLEMS, Served, drop_read_anything, site_repo, visible
 
 
 def test_chmod_000_in_place_is_noticed_at_the_next_rebuild(
@@ -27,7 +18,7 @@ def test_chmod_000_in_place_is_noticed_at_the_next_rebuild(
     site looks fine while `mkdocs build` fails with NS100. (MkDocs' polling watcher does not see a
     mode change by itself, hence the second edit.)"""
     repo = site_repo(tmp_path / "repo")
-    server = serve(repo.root, preexec=_drop_read_anything)
+    server = serve(repo.root, preexec=drop_read_anything)
     server.wait_for_text("teams/sales/", "Fill the pipeline")
     (repo.plan / "people.yml").chmod(0)
     sales = repo.plan / "execution" / "2026-q4" / "sales.yml"
