@@ -122,6 +122,7 @@ def _git(*args: str, cwd: Path, when: str = "2026-11-20T12:00:00+00:00") -> None
     )
 
 
+@pytest.mark.clock
 def test_as_of_defaults_to_last_commit_then_source_date_epoch_then_the_clock(case_plan, tmp_path: Path) -> None:
     case_plan("_base")
     _git("init", "-q", "-b", "main", cwd=tmp_path)
@@ -154,6 +155,7 @@ def test_as_of_defaults_to_last_commit_then_source_date_epoch_then_the_clock(cas
         assert as_of({**clock, "TZ": "Pacific/Kiritimati"}, FAKETIME, "2027-03-01 01:00:00") == "2027-03-01"
 
 
+@pytest.mark.clock
 @pytest.mark.parametrize("value", ["yesterday", "1.5e9", "99999999999999999999"])
 def test_a_source_date_epoch_that_is_not_a_time_is_one_clear_line(case_plan, tmp_path: Path, value: str) -> None:
     case_plan("_base")  # not in git: the plan is judged as of "today"
@@ -168,6 +170,7 @@ def test_a_source_date_epoch_that_is_not_a_time_is_one_clear_line(case_plan, tmp
     assert not (tmp_path / "new-site").exists()
 
 
+@pytest.mark.clock
 def test_works_without_git(case_plan, tmp_path: Path) -> None:
     case_plan("_base")
     env = {**os.environ, "PATH": str(tmp_path / "empty")}

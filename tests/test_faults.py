@@ -27,6 +27,7 @@ from tests.site_helpers import article, mkdocs, text_of, tree
 NO_REPO = "the plan is not in a git repository with commits (or git is not installed)"
 
 
+@pytest.mark.clock
 def test_build_without_git_succeeds_and_says_why_there_is_no_change_log(tmp_path: Path) -> None:
     repo = site_repo(tmp_path / "repo")
     empty = tmp_path / "no-git-here"

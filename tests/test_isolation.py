@@ -14,12 +14,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from bs4 import BeautifulSoup
 
 from tests.conftest import ROOT
 from tests.site_helpers import CLOCK, ENV_QUIET, MKDOCS, copy_project, git, mkdocs, tree
 
 FAKETIME = shutil.which("faketime")
+pytestmark = pytest.mark.clock
 
 
 def build_as(project: Path, env: dict[str, str], *, shift_clock: bool = True) -> subprocess.CompletedProcess[str]:

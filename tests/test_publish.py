@@ -11,6 +11,7 @@ import zipfile
 from pathlib import Path
 
 import jsonschema
+import pytest
 import yaml
 from mkdocs_northstar.export import EXPORT_SCHEMA
 
@@ -85,6 +86,7 @@ def test_workflow_commands_succeed_on_the_example(tmp_path: Path) -> None:
     assert summary.read_text(encoding="utf-8").startswith("## Execution changes only")
 
 
+@pytest.mark.clock
 def test_init_scaffolds_a_site_that_builds_strictly(tmp_path: Path) -> None:
     done = northstar("init", "acme", "--company", "Acme Rivets", "--as-of", "2026-11-24", cwd=tmp_path)
     assert done.returncode == 0, done.stderr

@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from tests.serve_helpers import PROBLEMS, Served
 from tests.site_helpers import copy_project
 
 
+@pytest.mark.clock
 def test_invalid_edit_shows_problems_then_recovers(serve: Callable[..., Served], tmp_path: Path) -> None:
     project = copy_project(tmp_path)
     server = serve(project)

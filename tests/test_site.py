@@ -276,6 +276,7 @@ def test_refuses_to_overwrite_a_hand_written_page(tmp_path: Path) -> None:
     assert (project / "docs" / "strategy.md").read_text(encoding="utf-8") == "# Mine\n"
 
 
+@pytest.mark.clock
 def test_uncommitted_plan_is_marked_and_unversioned_plan_says_so(tmp_path: Path) -> None:
     (tmp_path / "edited").mkdir()
     project = copy_project(tmp_path / "edited")
