@@ -27,6 +27,7 @@ from mkdocs_northstar.pdf import PdfError, print_one_page
 from mkdocs_northstar.problems import CODES, Problem
 from mkdocs_northstar.scaffold import scaffold
 from mkdocs_northstar.schema import KINDS, dump, plan_schema, schema_for, write_schemas
+from mkdocs_northstar.writes import UnsafeOutputError, inner_path, inside, write_atomic
 
 
 def _date(text: str) -> date:
@@ -278,8 +279,16 @@ def cmd_init(dest: Path, company: str, *, force: bool, as_of: date | None = None
     except ValueError as exc:
         print(f"northstar init: {exc}", file=sys.stderr)
         return 2
-    for path in scaffold(dest, company=company, today=day):
-        print(path.relative_to(dest).as_posix())
+    written = scaffold(dest, company=company, today=day)
+    for path, replaced in written:
+        print(path.relative_to(dest).as_posix() + (" (replaced)" if replaced else ""))
+    replaced_count = sum(replaced for _, replaced in written)
+    if replaced_count:
+        print(
+            f"northstar init: --force replaced {_count(replaced_count, 'file')} marked (replaced) above; "
+            "every other file was left alone",
+            file=sys.stderr,
+        )
     print(f"\nNext: cd {dest.as_posix()} && northstar check plan && mkdocs serve")
     return 0
 
@@ -288,9 +297,15 @@ MANIFEST = ".northstar-render"
 """Lists what the last `northstar render` wrote, so it only ever replaces or removes its own files."""
 
 
+def _rendered_kind(rel: str) -> bool:
+    """A path of the kind render writes: a page, the plan export or the stylesheet."""
+    return rel.endswith((".md", "/plan.json", STYLESHEET_PATH)) or rel == "plan.json"
+
+
 def cmd_render(plan_dir: Path, out: Path, settings: Settings, *, nav: Path | None = None) -> int:
     """Write every generated page (and the stylesheet) as files under `out`; with `nav`, the navigation too."""
     try:
+        inner_path(settings.path, "--path")
         built = Builder(plan_dir, terminal_progress()).build(settings)
         for found in built.report.problems:
             print(found, file=sys.stderr)
@@ -304,34 +319,63 @@ def cmd_render(plan_dir: Path, out: Path, settings: Settings, *, nav: Path | Non
         files = {page.path: page.content for page in built.site.pages}
         if built.export is not None:
             files[built.export.path] = built.export.content
-    except UsageError as exc:
+    except (UsageError, UnsafeOutputError) as exc:
         print(f"northstar render: {exc}", file=sys.stderr)
         return 2
     files[STYLESHEET_PATH] = STYLESHEET.read_bytes()
+    try:
+        _write_rendered(out, files)
+        if nav is not None:
+            section = yaml.safe_dump([nav_config(built.site.nav)], sort_keys=False, allow_unicode=True)
+            write_atomic(nav, section.encode("utf-8"))
+    except _ClashError as exc:
+        print(f"northstar render: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"northstar render: could not write {_where(exc, out)}: {exc.strerror}", file=sys.stderr)
+        return 1
+    print(f"{out.as_posix()}: {_count(len(built.site.pages), 'page')}, the stylesheet and plan.json")
+    return 0
+
+
+class _ClashError(Exception):
+    """The output folder holds files render did not write where it would write."""
+
+
+def _write_rendered(out: Path, files: dict[str, bytes]) -> None:
+    """Write `files` under `out`, replacing or removing only what an earlier render wrote there.
+
+    The manifest names every file render may have written before any is written, so a render
+    stopped half-way (a full disk) leaves files the next render knows as its own. Of the files the
+    manifest names, only those of a kind render writes, inside `out`, are ever removed.
+    """
     manifest = out / MANIFEST
-    previous = set(manifest.read_text(encoding="utf-8").split()) if manifest.is_file() else set()
+    listed = manifest.read_text(encoding="utf-8").split() if manifest.is_file() else []
+    previous = {rel for rel in listed if _rendered_kind(rel) and inside(out, rel) is not None}
     clashes = sorted(p for p in files if (out / p).exists() and p not in previous)
     if clashes:
         shown = ", ".join(clashes[:5]) + (" ..." if len(clashes) > 5 else "")
-        print(
-            f"northstar render: {out.as_posix()} already has files Northstar did not write: {shown}; "
-            "use --path to render into a folder, or another --out",
-            file=sys.stderr,
+        raise _ClashError(
+            f"{out.as_posix()} already has files Northstar did not write: {shown}; "
+            "use --path to render into a folder, or another --out"
         )
-        return 1
+    out.mkdir(parents=True, exist_ok=True)
+    write_atomic(manifest, "".join(f"{rel}\n" for rel in sorted(previous | set(files))).encode("utf-8"))
     for rel in sorted(previous - set(files)):
-        (out / rel).unlink(missing_ok=True)  # a page the plan no longer has, written by an earlier render
+        target = inside(out, rel)
+        if target is not None and target.is_file():
+            target.unlink()  # a page the plan no longer has, written by an earlier render
     for rel, content in files.items():
         target = out / rel
         target.parent.mkdir(parents=True, exist_ok=True)
-        if not target.exists() or target.read_bytes() != content:
-            target.write_bytes(content)
-    manifest.write_text("".join(f"{rel}\n" for rel in sorted(files)), encoding="utf-8")
-    if nav is not None:
-        section = yaml.safe_dump([nav_config(built.site.nav)], sort_keys=False, allow_unicode=True)
-        nav.write_text(section, encoding="utf-8")
-    print(f"{out.as_posix()}: {_count(len(built.site.pages), 'page')}, the stylesheet and plan.json")
-    return 0
+        if not target.is_file() or target.read_bytes() != content:
+            write_atomic(target, content)
+    write_atomic(manifest, "".join(f"{rel}\n" for rel in sorted(files)).encode("utf-8"))
+
+
+def _where(exc: OSError, fallback: Path) -> str:
+    where = exc.filename if isinstance(exc.filename, str) else None
+    return where or fallback.as_posix()
 
 
 def cmd_export(plan_dir: Path, *, fmt: str, out: Path | None, as_of: date | None, period: str | None) -> int:
@@ -353,7 +397,11 @@ def cmd_export(plan_dir: Path, *, fmt: str, out: Path | None, as_of: date | None
     text = (export_csv if fmt == "csv" else export_json)(report, version=version, period=period)
     if out is None:
         sys.stdout.write(text)
-    else:
-        out.write_text(text, encoding="utf-8")
-        print(out.as_posix())
+        return 0
+    try:
+        write_atomic(out, text.encode("utf-8"))  # whole or not at all: a full disk leaves the old file
+    except OSError as exc:
+        print(f"northstar export: could not write {_where(exc, out)}: {exc.strerror}", file=sys.stderr)
+        return 1
+    print(out.as_posix())
     return 0

@@ -61,14 +61,21 @@ def plan_state(path: Path) -> PlanState:
         return PlanState(out[0], None, dirty)
 
 
+def git_dir(path: Path) -> Path | None:
+    """The repository's git directory (`.git`, or wherever it is kept); None outside a repository."""
+    try:
+        return Path(run_git("rev-parse", "--absolute-git-dir", cwd=path).strip())
+    except GitError:
+        return None
+
+
 def watched_paths(path: Path) -> list[Path]:
     """What changes in the repository when a commit, checkout or reset moves the plan's history.
 
     Watching these (HEAD, the refs) lets `mkdocs serve` refresh the change log after a `git commit`
     of files it already showed. Empty outside a repository.
     """
-    try:
-        git_dir = Path(run_git("rev-parse", "--absolute-git-dir", cwd=path).strip())
-    except GitError:
+    found = git_dir(path)
+    if found is None:
         return []
-    return [p for p in (git_dir / "HEAD", git_dir / "refs", git_dir / "packed-refs") if p.exists()]
+    return [p for p in (found / "HEAD", found / "refs", found / "packed-refs") if p.exists()]

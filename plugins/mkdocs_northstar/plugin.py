@@ -30,6 +30,7 @@ from mkdocs_northstar.pages.render import OVERRIDE_DIR
 from mkdocs_northstar.pages.site import nav_config, nav_paths
 from mkdocs_northstar.parallel import Results
 from mkdocs_northstar.problems import did_you_mean
+from mkdocs_northstar.writes import UnsafeOutputError, check_plan_outside_docs, check_site_dir, inner_path
 
 if TYPE_CHECKING:  # the server (and the HTTP and file-watching modules it needs) is for serve only
     from mkdocs.livereload import LiveReloadServer
@@ -89,6 +90,12 @@ class NorthstarPlugin(BasePlugin[NorthstarConfig]):
             raise PluginError(f"northstar: unknown label {unknown[0]!r}{hint}; see the configuration docs")
         self.base = Path(config.config_file_path or ".").resolve().parent
         root = self.base / self.config.plan_dir
+        try:  # before MkDocs empties site_dir: it must not hold the user's files
+            check_site_dir(Path(config.site_dir), project=self.base, plan_dir=root, git_dir=git.git_dir(self.base))
+            check_plan_outside_docs(root, Path(config.docs_dir), self.base)
+            inner_path(self.config.path, "path")
+        except UnsafeOutputError as exc:
+            raise PluginError(f"northstar: {exc}; change it in mkdocs.yml") from None
         if self.builder is None or self.builder.root != root:
             self.builder = Builder(root, terminal_progress())
         if STYLESHEET_PATH not in config.extra_css:

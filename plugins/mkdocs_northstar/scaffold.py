@@ -29,8 +29,9 @@ def quarters_of(year: int) -> list[Quarter]:
     return [Quarter(f"{year}-q{n}", f"Q{n} {year}", s, e) for n, (s, e) in enumerate(zip(starts, ends, strict=True), 1)]
 
 
-def scaffold(dest: Path, *, company: str, today: date) -> list[Path]:
-    """Write the starter site into `dest` and return the files written, in order.
+def scaffold(dest: Path, *, company: str, today: date) -> list[tuple[Path, bool]]:
+    """Write the starter site into `dest`; return each file written, in order, with whether it
+    replaced a file that was there. Nothing else in `dest` is touched.
 
     The plan is dated from `today` (calendar-year quarters), so it checks clean straight away.
     """
@@ -38,7 +39,7 @@ def scaffold(dest: Path, *, company: str, today: date) -> list[Path]:
     quarter = next(q for q in quarters if q.start <= today <= q.end)
     context = {"company": company, "today": today, "year": today.year, "quarters": quarters, "quarter": quarter}
     env = Environment(autoescape=False, undefined=StrictUndefined, keep_trailing_newline=True, trim_blocks=True)  # noqa: S701 - YAML and Markdown, not HTML
-    written: list[Path] = []
+    written: list[tuple[Path, bool]] = []
     with as_file(files("mkdocs_northstar") / "scaffold") as source:
         for template in sorted(p for p in source.rglob("*") if p.is_file()):
             rel = template.relative_to(source)
@@ -47,12 +48,15 @@ def scaffold(dest: Path, *, company: str, today: date) -> list[Path]:
             if rel.parts[:2] == ("plan", "execution"):
                 target = dest / "plan" / "execution" / quarter.id / rel.name
             target.parent.mkdir(parents=True, exist_ok=True)
+            target = target.with_name(target.name.removesuffix(".jinja"))
+            existed = target.exists()
             if template.suffix == ".jinja":
-                target = target.with_name(target.name.removesuffix(".jinja"))
                 text = env.from_string(template.read_text(encoding="utf-8")).render(context)
                 target.write_text(text, encoding="utf-8")
             else:
                 shutil.copyfile(template, target)
-            written.append(target)
-    written += write_schemas(dest / "plan" / "schema")
+            written.append((target, existed))
+    schemas = dest / "plan" / "schema"
+    before = {p for p in schemas.iterdir() if p.is_file()} if schemas.is_dir() else set()
+    written += [(path, path in before) for path in write_schemas(schemas)]
     return written

@@ -148,7 +148,7 @@ def _parse_record(record: str) -> tuple[Commit, list[FileChange]]:
 def read_tree(plan_dir: Path, rev: str) -> dict[str, str]:
     """Plan-relative path -> blob id of every file of the plan folder in `rev` (one `git ls-tree`)."""
     files: dict[str, str] = {}
-    for entry in run_git("ls-tree", "-r", "-z", rev, "--", ".", cwd=plan_dir).split("\0"):
+    for entry in run_git("ls-tree", "-r", "-z", "--end-of-options", rev, "--", ".", cwd=plan_dir).split("\0"):
         meta, _, path = entry.partition("\t")
         parts = meta.split()
         if len(parts) == 3 and parts[1] == "blob":

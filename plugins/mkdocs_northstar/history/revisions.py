@@ -26,8 +26,11 @@ def plan_at(plan_dir: Path, rev: str) -> Loaded:
 def default_base(plan_dir: Path) -> str:
     """Where the current branch left the default branch: `git merge-base <default> HEAD`.
 
-    The default branch is origin's HEAD when known, else `main`, else `master`; HEAD itself when
-    none exists (then the comparison is HEAD against the working tree).
+    The default branch is origin's HEAD when known, else `main`, else `master` (local or origin's).
+    It never falls back to HEAD: a review gate comparing HEAD with itself would always pass.
+
+    Raises:
+        GitError: no default branch exists, or the clone is too shallow to find where the branch left it.
     """
     candidates = []
     with contextlib.suppress(GitError):
@@ -35,7 +38,13 @@ def default_base(plan_dir: Path) -> str:
     candidates += ["main", "master", "origin/main", "origin/master"]
     for branch in candidates:
         try:
-            return run_git("merge-base", branch, "HEAD", cwd=plan_dir).strip()
+            return run_git("merge-base", "--end-of-options", branch, "HEAD", cwd=plan_dir).strip()
         except GitError:
             continue
-    return run_git("rev-parse", "HEAD", cwd=plan_dir).strip()
+    tried = ", ".join(dict.fromkeys(candidates))
+    if run_git("rev-parse", "--is-shallow-repository", cwd=plan_dir).strip() == "true":
+        raise GitError(
+            f"this clone is shallow, so where this branch left the default branch ({tried}) cannot be found; "
+            "fetch the whole history (fetch-depth: 0 in the checkout step) or name the base: northstar diff BASE"
+        )
+    raise GitError(f"no default branch to compare with (tried {tried}); name the base: northstar diff BASE [HEAD]")
