@@ -276,7 +276,10 @@ def test_no_process_per_commit(repo: PlanRepo, monkeypatch: pytest.MonkeyPatch) 
 
     class CountingPopen(subprocess.Popen[bytes]):
         def __init__(self, args: list[str], *rest: Any, **kwargs: Any) -> None:
-            calls.append([Path(args[0]).name, *args[1:]])
+            rest_args = list(args[1:])
+            while rest_args[:1] == ["-c"]:  # the fixed settings every git command runs with
+                del rest_args[:2]
+            calls.append([Path(args[0]).name, *rest_args])
             super().__init__(args, *rest, **kwargs)
 
     monkeypatch.setattr(subprocess, "Popen", CountingPopen)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 
@@ -13,14 +13,35 @@ class GitError(Exception):
     """git is missing, or a git command failed."""
 
 
-def run_git(*args: str, cwd: Path) -> str:
-    """Run `git ARGS` in `cwd` and return its standard output."""
+FIXED_SETTINGS = (
+    "log.showSignature=false",  # else signature checks are printed into the log
+    "core.abbrev=12",  # a short hash is never asked of git; this keeps any it shows alike everywhere
+    "i18n.logOutputEncoding=UTF-8",  # the log is read as UTF-8, whatever the builder's settings
+    "color.ui=false",
+    "core.quotePath=false",
+)
+"""Settings every git command runs with, over the builder's own configuration, so a builder's
+git settings can neither break the reading nor change the published bytes."""
+
+
+def git_command(*args: str) -> list[str]:
+    """The argument list that runs `git ARGS` with `FIXED_SETTINGS`.
+
+    Raises:
+        GitError: git is not installed.
+    """
     exe = shutil.which("git")
     if exe is None:
         raise GitError("git is not installed")
+    return [exe, *(part for setting in FIXED_SETTINGS for part in ("-c", setting)), *args]
+
+
+def run_git(*args: str, cwd: Path) -> str:
+    """Run `git ARGS` (with `FIXED_SETTINGS`) in `cwd` and return its standard output."""
+    command = git_command(*args)
     try:
         done = subprocess.run(
-            [exe, *args],
+            command,
             cwd=cwd,
             capture_output=True,
             text=True,
@@ -50,15 +71,30 @@ def plan_state(path: Path) -> PlanState:
     """The newest commit touching `path` and whether `path` has uncommitted changes (two git calls)."""
     try:
         dirty = bool(run_git("status", "--porcelain", "--untracked-files=all", "--", ".", cwd=path).strip())
-        out = run_git("log", "-1", "--format=%h %cs", "--", ".", cwd=path).split()
+        out = run_git("log", "-1", "--format=%H %ct %cz", "--", ".", cwd=path).split()
     except GitError:
         return PlanState()
-    if len(out) != 2:
+    if len(out) != 3:
         return PlanState(dirty=dirty)
+    when = commit_time(out[1], out[2])
+    return PlanState(out[0][:SHORT], when.date() if when is not None else None, dirty)
+
+
+SHORT = 7
+"""Characters of a commit hash shown on the pages: a fixed length, the same in every clone."""
+
+
+def commit_time(epoch: str, zone: str) -> datetime | None:
+    """A commit's time from git's `%ct` and `%cz`, in the committer's zone; None when unreadable
+    (a date past the calendar, say). A zone no clock uses (`+9959`) is read as UTC."""
+    sign, hours, minutes = zone[:1], zone[1:3], zone[3:]
+    offset = timedelta(0)
+    if len(zone) == 5 and sign in "+-" and hours.isdigit() and minutes.isdigit() and int(hours) <= 14:
+        offset = timedelta(hours=int(hours), minutes=int(minutes)) * (-1 if sign == "-" else 1)
     try:
-        return PlanState(out[0], date.fromisoformat(out[1]), dirty)
-    except ValueError:
-        return PlanState(out[0], None, dirty)
+        return datetime.fromtimestamp(int(epoch), timezone(offset))
+    except (ValueError, OverflowError, OSError):
+        return None
 
 
 def git_dir(path: Path) -> Path | None:

@@ -138,8 +138,8 @@ class NorthstarPlugin(BasePlugin[NorthstarConfig]):
         if built.report.errors and self.command != "serve":
             count = len(built.report.errors)
             raise PluginError(f"northstar: the plan has {count} error{'s' * (count != 1)}; fix them to build")
-        if isinstance(built.history, Unavailable):
-            log.info(f"no change log: {built.history.reason}")
+        if isinstance(built.history, Unavailable):  # git refusing the repository fails --strict
+            (log.warning if built.history.refused else log.info)(f"no change log: {built.history.reason}")
         elif isinstance(built.history, History) and built.history.shallow:
             log.warning(
                 "the repository is a shallow clone, so the change log and archive miss older history; "

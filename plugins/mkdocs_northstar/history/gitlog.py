@@ -9,27 +9,32 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
+import secrets
 import subprocess
 import tempfile
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Self
 
-from mkdocs_northstar.git import GitError, run_git
+from mkdocs_northstar.git import SHORT, GitError, commit_time, git_command, run_git
 
 try:
     import fcntl
 except ImportError:  # not on this system: pipes keep their default size
     fcntl = None  # type: ignore[assignment]
 
-_RECORD, _FIELD = "\x1e", "\x1f"
-_FORMAT = f"{_RECORD}%H{_FIELD}%P{_FIELD}%an{_FIELD}%cI{_FIELD}%s"
+_MARK = secrets.token_hex(8)
+_RECORD, _FIELD = f"\x1e{_MARK}\x1e", f"\x1f{_MARK}\x1f"
+"""Separators no commit can hold: a commit's author or subject may contain any character but NUL,
+U+001E and U+001F included, but not a random mark chosen by this process."""
+_FORMAT = f"{_RECORD}%H{_FIELD}%P{_FIELD}%ct{_FIELD}%cz{_FIELD}%an{_FIELD}%s"
 ZERO = "0" * 40
+UNREADABLE_TIME = datetime(1970, 1, 1, tzinfo=UTC)
+"""Stands in for a commit time git gives but no calendar holds: the commit's entry says so."""
 
 
 @dataclass(frozen=True)
@@ -43,7 +48,7 @@ class Commit:
 
     @property
     def short(self) -> str:
-        return self.sha[:7]
+        return self.sha[:SHORT]
 
     @property
     def day(self) -> date:
@@ -74,12 +79,22 @@ class RepoState:
     shallow: bool
 
 
+_NO_HISTORY = ("not a git repository", "unknown revision", "ambiguous argument 'HEAD'", "git is not installed")
+"""What git says outside a repository, in one without commits, or when it is missing."""
+
+
 def repo_state(plan_dir: Path) -> RepoState | None:
-    """HEAD and shallowness, or None outside a repository, without commits, or without git."""
+    """HEAD and shallowness, or None outside a repository, without commits, or without git.
+
+    Raises:
+        GitError: git refuses the repository (its owner is not the user, say: `safe.directory`).
+    """
     try:
         out = run_git("rev-parse", "--is-shallow-repository", "HEAD", cwd=plan_dir).split()
-    except GitError:
-        return None
+    except GitError as exc:
+        if any(text in str(exc) for text in _NO_HISTORY):
+            return None
+        raise
     return RepoState(out[1], out[0] == "true") if len(out) == 2 else None
 
 
@@ -126,14 +141,25 @@ def parse_log(out: str) -> list[tuple[Commit, list[FileChange]]]:
 
 def _parse_record(record: str) -> tuple[Commit, list[FileChange]]:
     header, _, raw = record.partition("\0")
-    sha, parents, author, when, subject = header.split(_FIELD, 4)
-    commit = Commit(sha, tuple(parents.split()), author, datetime.fromisoformat(when), subject)
+    fields = header.split(_FIELD)
+    if len(fields) != 6:  # cannot happen with git's own output: still an entry, never a crash
+        return Commit(fields[0][:40], (), "", UNREADABLE_TIME, "unreadable commit"), _parse_raw(raw)
+    sha, parents, epoch, zone, author, subject = fields
+    when = commit_time(epoch, zone)
+    if when is None:
+        when, subject = UNREADABLE_TIME, f"unreadable commit (its date is not a calendar date): {subject}"
+    return Commit(sha, tuple(parents.split()), author, when, subject), _parse_raw(raw)
+
+
+def _parse_raw(raw: str) -> list[FileChange]:
     fields = raw.lstrip("\n").split("\0")
     changes = []
     for meta, path in zip(fields[0::2], fields[1::2], strict=False):
         if not meta.startswith(":"):
             continue
         parts = meta[1:].split()
+        if len(parts) < 5:
+            continue
         old_blob, new_blob, status = parts[2], parts[3], parts[4]
         changes.append(
             FileChange(
@@ -142,7 +168,7 @@ def _parse_record(record: str) -> tuple[Commit, list[FileChange]]:
                 None if status == "A" or old_blob == ZERO else old_blob,
             )
         )
-    return commit, changes
+    return changes
 
 
 def read_tree(plan_dir: Path, rev: str) -> dict[str, str]:
@@ -161,11 +187,8 @@ def read_blobs(plan_dir: Path, blobs: Iterable[str]) -> dict[str, bytes]:
     wanted = sorted(set(blobs))
     if not wanted:
         return {}
-    exe = shutil.which("git")
-    if exe is None:
-        raise GitError("git is not installed")
     done = subprocess.run(
-        [exe, "cat-file", "--batch"],
+        git_command("cat-file", "--batch"),
         cwd=plan_dir,
         input="".join(f"{b}\n" for b in wanted).encode(),
         capture_output=True,
@@ -207,13 +230,11 @@ class _Git:
     """
 
     def __init__(self, args: list[str], cwd: Path, *, stdin: bool = False) -> None:
-        exe = shutil.which("git")
-        if exe is None:
-            raise GitError("git is not installed")
+        command = git_command(*args)
         self._errors = tempfile.TemporaryFile()  # noqa: SIM115 - closed by close()
         try:
             self.process = subprocess.Popen(
-                [exe, *args],
+                command,
                 cwd=cwd,
                 stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
                 stdout=subprocess.PIPE,

@@ -73,6 +73,8 @@ class Unavailable:
     """Why there is no history to show."""
 
     reason: str
+    refused: bool = False
+    """git refused or failed to read the repository (a warning), rather than there being none."""
 
 
 @collector.paused()
@@ -93,7 +95,10 @@ def update(
     `parts` holds the working tree's files part by part, so an older revision of a file is parsed
     only where it differs (`FileCache.parts`).
     """
-    state = repo_state(plan_dir)
+    try:
+        state = repo_state(plan_dir)
+    except GitError as exc:
+        return Unavailable(f"git refused the repository: {' '.join(str(exc).split())}", refused=True)
     if state is None:
         return Unavailable("the plan is not in a git repository with commits (or git is not installed)")
     if previous is not None and previous.head == state.head and previous.shallow == state.shallow:
@@ -105,7 +110,7 @@ def update(
             return reading.forward(previous, read_log(plan_dir, previous.head))
         return reading.backward()
     except GitError as exc:
-        return Unavailable(f"git could not read the history: {exc}")
+        return Unavailable(f"git could not read the history: {exc}", refused=True)
 
 
 @dataclass(frozen=True)
