@@ -194,8 +194,23 @@ def export_csv(
                     kr["last_check_in"],
                     ";".join(objective["strategic_roots"]),
                 ]
-                writer.writerow(["" if cell is None else cell for cell in row])
+                writer.writerow([_cell(cell) for cell in row])
     return out.getvalue()
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+"""How a spreadsheet knows a cell is a formula (or, after a tab or return, may take it for one)."""
+
+
+def _cell(value: object) -> object:
+    """A CSV cell that a spreadsheet shows as written: text that would start a formula gets a
+    leading apostrophe (`'=HYPERLINK(...)`), which spreadsheets read as "this is text"; numbers
+    stay numbers, and no value is an empty cell."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
 
 
 # --- values --------------------------------------------------------------------------------------

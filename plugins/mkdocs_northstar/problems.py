@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -159,7 +160,8 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path.as_posix()}:{self.line}:{self.col}: {self.severity} {self.code} {self.message}"
+        where = f"{self.path.as_posix()}:{self.line}:{self.col}"
+        return printable(f"{where}: {self.severity} {self.code} {self.message}")
 
     def relative_to(self, base: Path) -> Problem:
         """The same problem with its path relative to `base` (never an absolute local path in output).
@@ -172,6 +174,19 @@ class Problem:
             rel = self.path
         message = self.message.replace(base.as_posix().rstrip("/") + "/", "") if base.is_absolute() else self.message
         return Problem(rel, self.line, self.col, self.severity, self.code, message)
+
+
+FORGING = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+"""Characters that can make a terminal or a page show what is not there: C0 and C1 controls but
+newline and tab (a carriage return or an escape sequence repaints a line), and the bidirectional
+overrides and isolates (they reorder what is shown)."""
+
+
+def printable(text: str) -> str:
+    """`text` with every `FORGING` character written as its escape (`\\x1b`, `\\u202e`)."""
+    if FORGING.search(text) is None:
+        return text
+    return FORGING.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 def problem(code: str, path: Path, pos: tuple[int, int], message: str) -> Problem:

@@ -1,8 +1,7 @@
-"""Plan text to safe HTML: Markdown formatting yes, raw HTML and script URLs never."""
+"""Plan text to safe HTML: Markdown formatting yes; raw HTML, script URLs and remote images never."""
 
 from __future__ import annotations
 
-import html
 from urllib.parse import urlsplit
 from xml.etree.ElementTree import Element
 
@@ -15,7 +14,8 @@ SAFE_SCHEMES = frozenset({"", "http", "https", "mailto"})
 
 
 class _SafeLinks(Treeprocessor):
-    """Drop link and image targets whose scheme could run code (javascript:, data:, vbscript:...)."""
+    """Drop link targets whose scheme could run code (javascript:, data:, vbscript:...), and turn an
+    image from another host into its description: loading it would tell that host who read the page."""
 
     def run(self, root: Element) -> None:
         for element in root.iter():
@@ -23,13 +23,23 @@ class _SafeLinks(Treeprocessor):
                 value = element.get(attribute)
                 if value is None:
                     continue
-                scheme = urlsplit(value.strip().replace("\t", "").replace("\n", "")).scheme.lower()
-                if scheme not in SAFE_SCHEMES:
+                parts = urlsplit(value.strip().replace("\t", "").replace("\n", ""))
+                if parts.scheme.lower() not in SAFE_SCHEMES:
                     del element.attrib[attribute]
+                elif element.tag == "img" and (parts.scheme or parts.netloc):
+                    alt = element.get("alt") or ""
+                    element.tag, element.text = "span", f"[{alt or 'image'}]"
+                    element.attrib.clear()
 
 
 class _SafeLinksExtension(Extension):
+    """Raw HTML and character references are text, escaped once when Markdown writes the page (so
+    a code span shows `<1 h` as written); links are made safe as above."""
+
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Markdown's API name
+        md.preprocessors.deregister("html_block")
+        md.inlinePatterns.deregister("html")
+        md.inlinePatterns.deregister("entity")
         md.treeprocessors.register(_SafeLinks(md), "northstar-safe-links", 0)
 
 
@@ -43,8 +53,8 @@ class PlanText:
         """Paragraphs, lists, emphasis and links; any HTML the author wrote shows as text."""
         if not text:
             return Markup("")
-        converted = self._md.reset().convert(html.escape(text, quote=False))
-        return Markup(converted)  # noqa: S704 - built from escaped input, links sanitised above
+        converted = self._md.reset().convert(text)
+        return Markup(converted)  # noqa: S704 - HTML in the text stays text, links sanitised above
 
     def inline(self, text: str) -> Markup:
         """Like `block`, without the surrounding paragraph (for titles and table cells)."""
