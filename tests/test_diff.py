@@ -596,14 +596,3 @@ def test_order_of_ids_and_check_ins_is_not_a_change(old: Path, new: Path) -> Non
     for root, supports in ((old, "[grow-makers, same-day-quotes]"), (new, "[same-day-quotes, grow-makers]")):
         edit(root, "execution/2026-q4/leadership.yml", "supports: [grow-makers]", f"supports: {supports}")
     assert diff(old, new) == []
-
-
-def test_check_ins_on_the_same_date_pair_in_order(old: Path, new: Path) -> None:
-    same_day = (
-        "          - date: 2026-11-20\n            value: 3\n          - date: 2026-11-20\n            value: %s\n"
-    )
-    edit(old, "execution/2026-q4/leadership.yml", "          - date: 2026-11-20\n            value: 3\n", same_day % 4)
-    edit(new, "execution/2026-q4/leadership.yml", "          - date: 2026-11-20\n            value: 3\n", same_day % 5)
-    assert diff(old, new) == [
-        execution(f"{LEAD} key result `new-logos` check-in 2026-11-20 changed: 4 → 5", check_in=True)
-    ]

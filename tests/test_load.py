@@ -83,8 +83,10 @@ def test_tag_memo_lives_only_while_a_load_runs(tmp_path: Path) -> None:
     assert [line.split(": ", 1)[1] for line in shown[0]] == [
         "error NS112 person 'ceo': title: expected text, got true (YAML reads yes/no/on/off/true/false as "
         "true or false; put the text in quotes)",
-        "error NS112 person 'ana': name: expected text, got datetime.date(2026, 1, 5)",
+        "error NS112 person 'ana': name: expected text, got the date 2026-01-05; put it in quotes ('2026-01-05') "
+        "to make it text",
         "error NS112 person 'ben': name: expected text, got true (YAML reads yes/no/on/off/true/false as "
         "true or false; put the text in quotes)",
-        "error NS112 person 'ben': title: expected text, got datetime.date(2026, 1, 5)",
+        "error NS112 person 'ben': title: expected text, got the date 2026-01-05; put it in quotes ('2026-01-05') "
+        "to make it text",
     ]

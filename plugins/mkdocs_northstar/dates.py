@@ -5,7 +5,7 @@ from __future__ import annotations
 import calendar
 import os
 from collections.abc import Mapping
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 SOURCE_DATE_EPOCH = "SOURCE_DATE_EPOCH"
 """The reproducible-builds variable: a build's time, in whole seconds since 1970-01-01 UTC."""
@@ -32,6 +32,14 @@ def today(environ: Mapping[str, str] = os.environ) -> date:
             f"(for example the commit's time, `git log -1 --format=%ct`), got {epoch!r}"
         )
         raise ValueError(msg) from None
+
+
+def add_days(day: date, days: int) -> date:
+    """The day `days` later (earlier when negative), held at the calendar's ends (`stale_days: 999999`)."""
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:
+        return date.max if days > 0 else date.min
 
 
 def add_months(day: date, months: int) -> date:

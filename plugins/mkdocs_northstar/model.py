@@ -277,6 +277,22 @@ class CheckIn(Model):
     note: Text = ""
 
 
+def _one_per_day(check_ins: list[CheckIn]) -> list[CheckIn]:
+    first: dict[date, int] = {}
+    for n, check_in in enumerate(check_ins, 1):
+        if check_in.date in first:
+            raise PydanticCustomError(
+                "NS112",
+                f"check-ins #{first[check_in.date]} and #{n} are both dated {check_in.date}; keep one reading a day",
+            )
+        first[check_in.date] = n
+    return check_ins
+
+
+CheckIns = Annotated[list[CheckIn], AfterValidator(_one_per_day)]
+"""Dated readings, at most one a day: two on one day would leave 'the latest' to the file's order."""
+
+
 class KeyResult(Model):
     """A measurable outcome with exactly one owner. Progress is derived, never typed in."""
 
@@ -291,7 +307,7 @@ class KeyResult(Model):
     """The current value, for teams that do not keep dated check-ins."""
     confidence: Score | None = None
     weight: float = Field(default=1, gt=0, le=1000)
-    check_ins: list[CheckIn] = []
+    check_ins: CheckIns = []
 
 
 class Objective(Model):
@@ -335,7 +351,7 @@ class Kpi(Model):
     direction: Literal["up", "down"] = "up"
     """'up' if higher is better."""
     current: float | None = None
-    check_ins: list[CheckIn] = []
+    check_ins: CheckIns = []
 
 
 class TeamPeriod(Model):

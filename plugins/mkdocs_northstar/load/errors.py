@@ -91,6 +91,9 @@ def _explain(kind_of_error: str, error: ErrorDetails, value: Any) -> str:
         return f"needs at least {least} item{'s' * (least != 1)}, got {got}"
     if kind_of_error == "list_type":
         return f"expected a list, got {_kind(value)}"
+    if kind_of_error == "string_type" and isinstance(value, date | datetime | int | float):
+        written = getattr(value, "written", None) or (value.isoformat() if isinstance(value, date) else got)
+        return f"expected text, got the {_scalar_name(value)} {written}; put it in quotes ('{written}') to make it text"
     if kind_of_error == "string_type":
         return f"expected text, got {_kind(value)}"
     if kind_of_error == "literal_error":
@@ -115,6 +118,12 @@ def _explain(kind_of_error: str, error: ErrorDetails, value: Any) -> str:
 def _short(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 40 else f"{text[:37]}..."
+
+
+def _scalar_name(value: date | datetime | float) -> str:
+    if isinstance(value, datetime):
+        return "date and time"
+    return "date" if isinstance(value, date) else "number"
 
 
 def _kind(value: Any) -> str:

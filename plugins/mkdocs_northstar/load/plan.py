@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -119,9 +120,28 @@ class Loaded:
 
 
 def find_files(root: Path) -> tuple[dict[str, Path], list[Path], list[Problem]]:
-    """The single plan files by kind, the execution files, and warnings for files not read."""
-    found = sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.suffix in _SUFFIXES and p.is_file())
-    return classify_paths(root, found)
+    """The single plan files by kind, the execution files, and problems for what is not read:
+    files Northstar does not know, links to folders (never followed), and plan files that are
+    not ordinary files (a folder named people.yml, a pipe)."""
+    found: list[str] = []
+    problems: list[Problem] = []
+    for folder, dirs, files in os.walk(root):
+        here = Path(folder)
+        for name in sorted(dirs):
+            if (here / name).is_symlink():
+                msg = "a link to a folder; Northstar does not follow links to folders (copy the folder in)"
+                problems.append(problem("NS100", here / name, (1, 1), msg))
+        for name in [*files, *(d for d in dirs if not (here / d).is_symlink())]:
+            path = here / name
+            if path.suffix not in _SUFFIXES:
+                continue
+            if path.is_file():
+                found.append(path.relative_to(root).as_posix())
+                continue
+            what = "a folder" if path.is_dir() else "a link that leads nowhere" if path.is_symlink() else "not a file"
+            problems.append(problem("NS100", path, (1, 1), f"{what}; a plan file must be an ordinary file"))
+    singles, execution, classified = classify_paths(root, sorted(found))
+    return singles, execution, [*problems, *classified]
 
 
 def file_kind(rel: PurePosixPath) -> str | None:

@@ -176,13 +176,11 @@ def read_yaml(path: Path, content: Callable[[], bytes] | None = None) -> tuple[D
     if text is None:
         return None, trouble
     lines = text.splitlines()
-    tabs = [
-        problem("NS103", path, (n, m.end()), "tab used for indentation; YAML indents with spaces only")
-        for n, line in enumerate(lines, 1)
-        if (m := _LEADING_TAB.match(line))
-    ]
+    tabs = [(n, m.end()) for n, line in enumerate(lines, 1) if (m := _LEADING_TAB.match(line))]
     if tabs:
-        return None, tabs
+        more = f" (and {len(tabs) - 1} more line{'s' * (len(tabs) != 2)})" if len(tabs) > 1 else ""
+        msg = f"tab used for indentation{more}; YAML indents with spaces only: replace each tab with spaces"
+        return None, [problem("NS103", path, tabs[0], msg)]
     try:
         root = yaml.compose(text, Loader=Composer)
     except yaml.reader.ReaderError as exc:
@@ -191,7 +189,7 @@ def read_yaml(path: Path, content: Callable[[], bytes] | None = None) -> tuple[D
         msg = f"control character U+{exc.character:04X} is not allowed; plan files are plain text"
         return None, [problem("NS100", path, pos, msg)]
     except yaml.MarkedYAMLError as exc:
-        return None, [_syntax_problem(path, exc)]
+        return None, [_syntax_problem(path, exc, lines)]
     except RecursionError:
         return None, [problem("NS105", path, (1, 1), "the YAML is nested too deeply to read")]
     if root is None:
@@ -226,18 +224,42 @@ def _decode(path: Path, raw: bytes) -> tuple[str | None, list[Problem]]:
         return None, [problem("NS100", path, (line, col), msg)]
 
 
-def _syntax_problem(path: Path, exc: yaml.MarkedYAMLError) -> Problem:
+def _syntax_problem(path: Path, exc: yaml.MarkedYAMLError, lines: list[str]) -> Problem:
     mark = exc.problem_mark or exc.context_mark
     pos = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     what = exc.problem or "invalid YAML"
     if "expected a single document" in what or "but found another document" in str(exc):
         return problem("NS101", path, pos, "more than one YAML document (---); keep one per file")
+    if what.startswith("mapping values are not allowed") and mark is not None:
+        hint = _colon_hint(lines, mark.line)
+        if hint:
+            return problem("NS101", path, pos, f"YAML syntax: {hint}")
     detail = ""
     if exc.context:
         started = exc.context_mark
         at = f" started at line {started.line + 1}" if started and mark and started.line != mark.line else ""
         detail = f" ({exc.context}{at})"
     return problem("NS101", path, pos, f"YAML syntax: {what}{detail}")
+
+
+_KEY = re.compile(r"^( *)(?:- +)*([^\s#'\"][^:#]*?):(?: |$)")
+"""A line's first key: its indentation, any `- ` list markers, then `key:`."""
+
+
+def _colon_hint(lines: list[str], index: int) -> str | None:
+    """What people mean by the YAML error "mapping values are not allowed here", when it can be told:
+    a `: ` inside unquoted text, or a key indented more than the one above it."""
+    if index >= len(lines):
+        return None
+    line, n = lines[index], index + 1
+    written = [text for text in lines[:index] if text.strip() and not text.lstrip().startswith("#")]
+    above = written[-1] if written else ""
+    here, before = _KEY.match(line), _KEY.match(above)
+    if here and before and here.start(2) > before.start(2) and not above.rstrip().endswith(":"):
+        return f"line {n} is indented more than the key above it (line up `{here.group(2)}:` with `{before.group(2)}:`)"
+    if here and ": " in line[here.end() :]:
+        return f"line {n}: text containing ': ' must be quoted ({here.group(2)}: \"{line[here.end() :].strip()}\")"
+    return None
 
 
 class TooLargeError(Exception):
@@ -258,6 +280,8 @@ class Builder:
         self.may_alias = may_alias
         """False when the text has no `&` or `*`: then no node can appear twice, and none is tracked."""
         self.seen: set[int] = set()
+        self.open: set[int] = set()
+        """The collections being built around the current node (only tracked when aliases may occur)."""
 
     def _fail(self, code: str, node: yaml.Node, message: str) -> TooLargeError:
         pos = (node.start_mark.line + 1, node.start_mark.column + 1)
@@ -269,8 +293,11 @@ class Builder:
             raise self._fail("NS105", node, f"more than {MAX_NODES:,} values; split the file")
         if depth > MAX_DEPTH:
             raise self._fail("NS105", node, f"nested more than {MAX_DEPTH} levels deep")
+        key = id(node)
         if self.may_alias:
-            key = id(node)
+            if key in self.open:  # inside itself: `&a [*a]` would never end
+                loop = "an alias refers to itself (a loop of &anchor and *alias); write it out"
+                raise self._fail("NS105", node, loop)
             if key in self.seen:  # the same node again: an alias
                 aliased = True
             self.seen.add(key)
@@ -285,6 +312,15 @@ class Builder:
                 )
         if isinstance(node, yaml.ScalarNode):
             return self._scalar(node, loc)
+        if not self.may_alias:
+            return self._collection(node, loc, depth, aliased=aliased)
+        self.open.add(key)
+        try:
+            return self._collection(node, loc, depth, aliased=aliased)
+        finally:
+            self.open.discard(key)
+
+    def _collection(self, node: yaml.Node, loc: Loc, depth: int, *, aliased: bool) -> Any:
         if node.tag not in _CORE_TAGS:
             self._unsafe(node, loc)
         if isinstance(node, yaml.SequenceNode):

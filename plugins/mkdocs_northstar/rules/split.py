@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterator
-from datetime import timedelta
 
-from mkdocs_northstar.dates import add_months
+from mkdocs_northstar.dates import add_days, add_months
 from mkdocs_northstar.load.yamlfile import Loc
 from mkdocs_northstar.model import CheckIn, Strategy
 from mkdocs_northstar.problems import Problem
@@ -211,7 +210,7 @@ def _stale(ctx: Context) -> Iterator[Problem]:
     if ctx.quarter is None:
         return
     days = ctx.plan.settings.stale_days
-    cutoff = ctx.as_of - timedelta(days=days)
+    cutoff = add_days(ctx.as_of, -days)
     if ctx.quarter.start > cutoff:
         return  # too early in the period to expect check-ins
     for path, work in ctx.current_work():

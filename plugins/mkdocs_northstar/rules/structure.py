@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from mkdocs_northstar.index import SUPPORTABLE, Key, Kind
+from mkdocs_northstar.load.plan import EXECUTION_DIR
 from mkdocs_northstar.load.yamlfile import Loc
 from mkdocs_northstar.problems import Problem, did_you_mean
 from mkdocs_northstar.rules.context import Context
@@ -104,6 +105,13 @@ def _work_files(ctx: Context) -> Iterator[Problem]:
                 yield ctx.problem("NS202", path, ("period",), msg)
             else:
                 yield from _ref(ctx, path, ("period",), work.period, ["quarter"], noun="quarter")
+        folder = path.parent.name
+        if path.parent.parent.name == EXECUTION_DIR and folder != work.period:
+            msg = (
+                f"the file is in {EXECUTION_DIR}/{folder}/ but says `period: {work.period}`; "
+                f"move it to {EXECUTION_DIR}/{work.period}/ or correct `period`"
+            )
+            yield ctx.problem("NS210", path, ("period",), msg)
         pair = (work.team, work.period)
         if pair in seen:
             msg = f"team {work.team!r} already has a file for {work.period}: {seen[pair].as_posix()}"
