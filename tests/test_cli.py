@@ -194,3 +194,17 @@ def test_schema_prints_valid_json(tmp_path: Path) -> None:
 def test_version() -> None:
     done = run("--version", cwd=ROOT)
     assert done.stdout.startswith("northstar ")
+
+
+def test_a_reader_that_stops_early_gets_no_traceback() -> None:
+    """`northstar check | head`: the reader is gone before the command writes (`true` reads nothing)."""
+    for command in ("check --as-of 2030-01-01 plan", "export --as-of 2026-11-24 plan", "schema"):
+        done = subprocess.run(
+            ["bash", "-o", "pipefail", "-c", f"'{NORTHSTAR}' {command} | true"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=60,
+        )
+        assert (done.returncode, done.stderr) == (1, ""), command

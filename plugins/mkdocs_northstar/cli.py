@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -96,7 +97,18 @@ def get_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = get_parser().parse_args(argv)
+    """Run one command; its exit code. A reader that stops early (`northstar check | head`) ends
+    the output quietly, with exit code 1, as other command-line tools do."""
+    try:
+        code = _run(get_parser().parse_args(argv))
+        sys.stdout.flush()
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing more to flush at exit
+        return 1
+    return code
+
+
+def _run(args: argparse.Namespace) -> int:
     if args.command == "check":
         return cmd_check(args.plan_dir, strict=args.strict, fmt=args.format, as_of=args.as_of, period=args.period)
     if args.command == "diff":

@@ -7,13 +7,14 @@ editors use for completion and hover help.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -308,6 +309,18 @@ class KeyResult(Model):
     confidence: Score | None = None
     weight: float = Field(default=1, gt=0, le=1000)
     check_ins: CheckIns = []
+
+    @model_validator(mode="after")
+    def _measurable(self) -> KeyResult:
+        """Progress is (value - baseline) / (target - baseline): a span past what a number holds
+        would show every value as 0%."""
+        if not math.isfinite(self.target - self.baseline):
+            raise PydanticCustomError(
+                "NS112",
+                "baseline and target are too far apart to measure progress between them; "
+                "use a unit that keeps the numbers smaller",
+            )
+        return self
 
 
 class Objective(Model):

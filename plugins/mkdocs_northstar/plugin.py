@@ -36,8 +36,9 @@ if TYPE_CHECKING:  # the server (and the HTTP and file-watching modules it needs
     from mkdocs.livereload import LiveReloadServer
 
 log = get_plugin_logger("northstar")  # messages read "northstar: ...", the plugin's name in mkdocs.yml
-_WRITE_ERRORS = frozenset({errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EROFS, errno.EACCES})
-"""What writing the site can meet: a full disk or quota, a too-large file, no permission."""
+_WRITE_ERRORS = frozenset({errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM})
+"""What writing the site can meet: a full disk or quota, a too-large file, no permission (or an
+operation the file system does not permit, such as replacing an immutable file)."""
 
 
 class NorthstarConfig(Config):

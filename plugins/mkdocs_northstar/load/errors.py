@@ -60,8 +60,9 @@ def describe_error(error: ErrorDetails, kind: str, model_cls: type[BaseModel], d
         return code, f"{where}missing required key {name!r}", False
     if kind_of_error == "one_owner":
         return _owner_code(kind, loc), f"{where}{name} {error['msg']}", False
-    if kind_of_error.startswith("NS"):
-        return kind_of_error, f"{where}{error['msg']}", False
+    if kind_of_error.startswith("NS"):  # about a whole list item (loc ends at its index): name that item
+        here = _where(data, loc) if loc and isinstance(loc[-1], int) else where
+        return kind_of_error, f"{here}{error['msg']}", False
     return "NS112", f"{where}{name}: {_explain(kind_of_error, error, value)}", False
 
 
