@@ -248,3 +248,20 @@ def test_a_revision_is_never_read_as_an_option(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert done.stderr.startswith("northstar diff: ")
     assert not target.exists()
+
+
+def test_a_plan_that_would_make_too_many_pages_is_refused_with_its_limit(tmp_path: Path) -> None:
+    project = copy_project(tmp_path, commit=False)
+    (project / "plan" / "northstar.yml").write_text("max_pages: 20\n", encoding="utf-8")
+    git("init", "-q", "-b", "main", cwd=project)
+    git("add", ".", cwd=project)
+    git("commit", "-q", "-m", "plan", cwd=project)
+
+    built = mkdocs("build", cwd=project)
+    rendered = northstar("render", "--out", "out", cwd=project)
+
+    limit = "more than max_pages (20); raise max_pages in northstar.yml if the plan is really that large"
+    assert built.returncode == 1 and limit in built.stderr, built.stderr
+    assert "Traceback" not in built.stderr and not (project / "site").exists()
+    assert rendered.returncode == 2 and rendered.stderr.startswith("northstar render: the plan would make ")
+    assert limit in rendered.stderr and not (project / "out").exists()

@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from mkdocs_northstar import collector, git
-from mkdocs_northstar.check import Report, check_plan, judged_as_of
+from mkdocs_northstar.check import Report, UsageError, check_plan, judged_as_of
 from mkdocs_northstar.export import export_json
 from mkdocs_northstar.history.timeline import History, Unavailable, update
 from mkdocs_northstar.load.plan import FileCache
@@ -105,6 +105,12 @@ class Builder:
         )
         renderer = Renderer(settings.template_dirs)
         prepared = prepare_site(report, options, renderer, history)
+        limit = report.plan.settings.max_pages
+        if len(prepared.pages) > limit:
+            raise UsageError(
+                f"the plan would make {len(prepared.pages):,} pages, more than max_pages ({limit:,}); "
+                "raise max_pages in northstar.yml if the plan is really that large"
+            )
 
         def export() -> bytes:
             text = export_json(report, version=label, period=settings.period, bands=settings.bands, compact=True)

@@ -408,6 +408,9 @@ class Settings(Model):
     """How many active key results one person may own before NS308 warns."""
     review_months: int = Field(default=13, ge=1)
     stale_days: int = Field(default=21, ge=1)
+    max_pages: int = Field(default=20_000, ge=1)
+    """How many pages a site may have before the build refuses it (a plan of 100,000 people
+    would write gigabytes): raise it for a plan that is really that large."""
     score_bands: list[Band] = Field(default=list(DEFAULT_BANDS), min_length=1)
 
     @field_validator("score_bands")
