@@ -173,6 +173,23 @@ def test_an_output_path_that_cannot_be_written_is_one_line(tmp_path: Path, where
     assert done.stderr == f"northstar export: could not write {where}: {reason}\n"
 
 
+@pytest.mark.parametrize(
+    ("command", "expected"),
+    [
+        (["schema", "--out", "a-file"], "northstar schema: could not use a-file: File exists\n"),
+        (["init", "a-file"], "northstar init: could not use a-file: Not a directory\n"),
+        (["render", "--out", "a-file"], "northstar render: could not write a-file: File exists\n"),
+    ],
+    ids=["schema", "init", "render"],
+)
+def test_a_file_where_a_folder_belongs_is_one_line(tmp_path: Path, command: list[str], expected: str) -> None:
+    project = copy_project(tmp_path)
+    (project / "a-file").write_text("mine\n", encoding="utf-8")
+    done = northstar(*command, cwd=project)
+    assert (done.returncode, done.stderr) == (1, expected)
+    assert (project / "a-file").read_text(encoding="utf-8") == "mine\n"
+
+
 def test_init_force_names_what_it_replaces_and_leaves_the_rest(tmp_path: Path) -> None:
     site = tmp_path / "site"
     (site / "docs").mkdir(parents=True)

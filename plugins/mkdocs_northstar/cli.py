@@ -99,11 +99,16 @@ def get_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; its exit code. A reader that stops early (`northstar check | head`) ends
     the output quietly, with exit code 1, as other command-line tools do."""
+    args = get_parser().parse_args(argv)
     try:
-        code = _run(get_parser().parse_args(argv))
+        code = _run(args)
         sys.stdout.flush()
     except BrokenPipeError:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing more to flush at exit
+        return 1
+    except OSError as exc:  # a path that cannot be written or read: one line, whichever command met it
+        where = exc.filename if isinstance(exc.filename, str) else "a file"
+        print(f"northstar {args.command}: could not use {where}: {exc.strerror or exc}", file=sys.stderr)
         return 1
     return code
 
