@@ -49,17 +49,20 @@ def _ref(
     found = ctx.index.get(period, ident)
     if found is not None and found.kind in wanted:
         return
+    written = frozenset().union(*(ctx.written_ids.get(kind, frozenset()) for kind in wanted))
+    if found is None and ident in written:
+        return  # written in a file that is invalid for another reason, reported there
     if found is not None:
         msg = f"{ident!r} is a {found.kind.replace('-', ' ')}, not a {noun}"
     else:
-        candidates = {e.id for e in ctx.index.of_kind(*wanted) if e.period in (None, period)}
+        candidates = {e.id for e in ctx.index.of_kind(*wanted) if e.period in (None, period)} | written
         msg = f"unknown {noun} {ident!r}{did_you_mean(ident, candidates)}"
     yield ctx.problem("NS202", path, loc, msg)
 
 
 def _people_and_teams(ctx: Context) -> Iterator[Problem]:
     plan = ctx.plan
-    if plan.people is None:
+    if plan.people is None and "person" not in ctx.written_ids:
         return
     if (strategy := plan.strategy) is not None:
         found = ctx.index.get(None, strategy.owner)
@@ -96,7 +99,7 @@ def _people_and_teams(ctx: Context) -> Iterator[Problem]:
 def _work_files(ctx: Context) -> Iterator[Problem]:
     seen: dict[tuple[str, str], Path] = {}
     for path, work in ctx.plan.execution:
-        if ctx.plan.teams is not None:
+        if ctx.plan.teams is not None or "team" in ctx.written_ids:
             yield from _ref(ctx, path, ("team",), work.team, ["team"], noun="team")
         if ctx.plan.company is not None:
             found = ctx.index.get(None, work.period)
