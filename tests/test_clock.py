@@ -41,4 +41,4 @@ def test_the_tests_that_judge_as_of_today_pass_on_another_day() -> None:
     summary = done.stdout.strip().splitlines()[-1]
     ran = re.match(r"(\d+) passed, (\d+) deselected in ", summary)
     assert ran is not None, summary
-    assert int(ran.group(1)) >= 14, summary  # the marked tests ran, and none was skipped or failed
+    assert int(ran.group(1)) >= 12, summary  # the marked tests ran, and none was skipped or failed

@@ -21,7 +21,6 @@ from tests.conftest import ROOT
 from tests.site_helpers import CLOCK, ENV_QUIET, MKDOCS, copy_project, git, mkdocs, tree
 
 FAKETIME = shutil.which("faketime")
-pytestmark = pytest.mark.clock
 
 
 def build_as(project: Path, env: dict[str, str], *, shift_clock: bool = True) -> subprocess.CompletedProcess[str]:
@@ -61,6 +60,7 @@ def test_one_commit_builds_to_identical_bytes_in_any_folder_for_any_user_on_any_
     assert tree(first / "site") == tree(second / "site")
 
 
+@pytest.mark.clock  # the other tests here move the clock themselves
 def test_rendering_in_one_process_or_two_builds_the_same_bytes(tmp_path: Path) -> None:
     """Two processes share the rendering by default (where the system allows); `parallel: false` keeps one."""
     project = copy_project(tmp_path)
@@ -112,6 +112,7 @@ def _files(project: Path) -> dict[str, tuple[int, str]]:
     }
 
 
+@pytest.mark.clock  # the other tests here move the clock themselves
 def test_build_leaves_the_working_tree_untouched(tmp_path: Path) -> None:
     project = copy_project(tmp_path)
     (project / "plan" / "people.yml").write_text(
@@ -126,6 +127,7 @@ def test_build_leaves_the_working_tree_untouched(tmp_path: Path) -> None:
         assert _files(project) == files
 
 
+@pytest.mark.clock  # the other tests here move the clock themselves
 def test_site_names_no_local_path_and_no_user_but_commit_authors(tmp_path: Path) -> None:
     workdir = tmp_path / "dir-zq7x"
     workdir.mkdir()
