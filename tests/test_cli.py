@@ -208,3 +208,17 @@ def test_a_reader_that_stops_early_gets_no_traceback() -> None:
             timeout=60,
         )
         assert (done.returncode, done.stderr) == (1, ""), command
+
+
+def test_regenerated_editor_schemas_are_not_a_new_version_of_the_plan(case_plan, tmp_path: Path) -> None:
+    case_plan("_base")
+    _git("init", "-q", "-b", "main", cwd=tmp_path)
+    _git("add", ".", cwd=tmp_path)
+    _git("commit", "-q", "-m", "plan", cwd=tmp_path)
+    assert run("schema", "--out", "plan/schema", cwd=tmp_path).returncode == 0
+    dirty = json.loads(run("check", "--format", "json", cwd=tmp_path).stdout)
+    _git("add", ".", cwd=tmp_path, when="2027-03-01T12:00:00+00:00")
+    _git("commit", "-q", "-m", "Regenerate the editor schemas", cwd=tmp_path, when="2027-03-01T12:00:00+00:00")
+    committed = json.loads(run("check", "--format", "json", cwd=tmp_path).stdout)
+    assert dirty["as_of"] == committed["as_of"] == "2026-11-20"  # the plan's own last commit, not the schemas'
+    assert committed["ok"] is True

@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from mkdocs_northstar import collector, git
-from mkdocs_northstar.check import Report, UsageError, check_plan, judged_as_of
+from mkdocs_northstar.check import Report, UsageError, check_plan, judged_as_of, plan_version
 from mkdocs_northstar.export import export_json
 from mkdocs_northstar.history.timeline import History, Unavailable, update
 from mkdocs_northstar.load.plan import FileCache
@@ -79,7 +79,7 @@ class Builder:
         Raises:
             mkdocs_northstar.check.UsageError: `settings.period` names no quarter of the plan.
         """
-        state = git.plan_state(self.root)
+        state = plan_version(self.root)
         as_of = settings.as_of or judged_as_of(state)
         report = check_plan(self.root, as_of=as_of, period=settings.period, cache=self.cache)
         if report.errors:

@@ -10,7 +10,7 @@ from mkdocs_northstar import git
 from mkdocs_northstar.dates import today
 from mkdocs_northstar.index import Index, build_index
 from mkdocs_northstar.load import Loaded, load_plan
-from mkdocs_northstar.load.plan import FileCache
+from mkdocs_northstar.load.plan import SCHEMA_DIR, FileCache
 from mkdocs_northstar.model import Plan
 from mkdocs_northstar.problems import Problem, did_you_mean
 from mkdocs_northstar.rules import configure, run_rules
@@ -43,6 +43,12 @@ class UsageError(Exception):
     """The caller asked for something the plan does not have (e.g. an unknown period)."""
 
 
+def plan_version(root: Path) -> git.PlanState:
+    """Which commit the plan under `root` comes from. The editor schemas in `schema/` are generated
+    files, not the plan: regenerating them changes neither the plan's version nor its as-of date."""
+    return git.plan_state(root, exclude=(SCHEMA_DIR,))
+
+
 def judged_as_of(state: git.PlanState) -> date:
     """The date of the last commit that touched the plan, so results do not drift with the clock.
 
@@ -73,7 +79,7 @@ def check_plan(
         quarters = [q.id for _, q in loaded.plan.quarters()]
         if period not in quarters:
             raise UsageError(f"unknown period {period!r}{did_you_mean(period, quarters)}")
-    when = as_of or judged_as_of(git.plan_state(root))
+    when = as_of or judged_as_of(plan_version(root))
     index = build_index(loaded.plan, loaded.paths)
     problems = configure(loaded, [*loaded.problems, *run_rules(loaded, index, when, period)])
     problems.sort(key=lambda p: (p.path.as_posix(), p.line, p.col, p.code, p.message))

@@ -14,10 +14,10 @@ from pathlib import Path
 import yaml
 
 from mkdocs_northstar.build import STYLESHEET, STYLESHEET_PATH, Builder, Settings, terminal_progress
-from mkdocs_northstar.check import Report, UsageError, check_plan, judged_as_of
+from mkdocs_northstar.check import Report, UsageError, check_plan, judged_as_of, plan_version
 from mkdocs_northstar.dates import today
 from mkdocs_northstar.export import export_csv, export_json
-from mkdocs_northstar.git import GitError, plan_state
+from mkdocs_northstar.git import GitError
 from mkdocs_northstar.history.changes import Change, classify
 from mkdocs_northstar.history.diff import diff_plans
 from mkdocs_northstar.history.revisions import default_base, plan_at
@@ -397,7 +397,7 @@ def _where(exc: OSError, fallback: Path) -> str:
 
 def cmd_export(plan_dir: Path, *, fmt: str, out: Path | None, as_of: date | None, period: str | None) -> int:
     """The resolved plan as JSON (the format of the site's plan.json) or CSV (a row per key result)."""
-    state = plan_state(plan_dir)  # once: it gives both the as-of date and the version
+    state = plan_version(plan_dir)  # once: it gives both the as-of date and the version
     try:
         report = check_plan(plan_dir, as_of=as_of or judged_as_of(state), period=period)
     except UsageError as exc:

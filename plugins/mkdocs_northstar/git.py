@@ -67,11 +67,13 @@ class PlanState:
     """True when plan files differ from that commit."""
 
 
-def plan_state(path: Path) -> PlanState:
-    """The newest commit touching `path` and whether `path` has uncommitted changes (two git calls)."""
+def plan_state(path: Path, *, exclude: tuple[str, ...] = ()) -> PlanState:
+    """The newest commit touching `path` and whether `path` has uncommitted changes (two git calls),
+    leaving out the entries of `path` named in `exclude`."""
+    paths = [".", *(f":(exclude){name}" for name in exclude)]
     try:
-        dirty = bool(run_git("status", "--porcelain", "--untracked-files=all", "--", ".", cwd=path).strip())
-        out = run_git("log", "-1", "--format=%H %ct %cz", "--", ".", cwd=path).split()
+        dirty = bool(run_git("status", "--porcelain", "--untracked-files=all", "--", *paths, cwd=path).strip())
+        out = run_git("log", "-1", "--format=%H %ct %cz", "--", *paths, cwd=path).split()
     except GitError:
         return PlanState()
     if len(out) != 3:
