@@ -82,6 +82,25 @@ def mkdocs(
     )
 
 
+def northstar(
+    *args: str,
+    cwd: Path,
+    bin_dir: Path = MKDOCS.parent,
+    preexec_fn: Callable[[], object] | None = None,
+) -> subprocess.CompletedProcess[str]:
+    """The real `northstar ARGS`; an uncommitted plan is judged as of CLOCK's day, never the wall clock's."""
+    return subprocess.run(
+        [str(bin_dir / "northstar"), *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+        env={**os.environ, **CLOCK},
+        preexec_fn=preexec_fn,
+    )
+
+
 def page(site: Path, url: str) -> BeautifulSoup:
     """The parsed page served at `url` (relative to the site root)."""
     path = site / url

@@ -7,33 +7,16 @@ Every case runs the real `mkdocs` or `northstar` command on a real project in a 
 from __future__ import annotations
 
 import hashlib
-import os
 import resource
 import signal
 import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 import yaml
 
-from tests.site_helpers import CLOCK, copy_project, git, mkdocs, tree
-
-NORTHSTAR = Path(sys.executable).parent / "northstar"
-
-
-def northstar(*args: str, cwd: Path, preexec_fn: Callable[[], None] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(NORTHSTAR), *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=300,
-        env={**os.environ, **CLOCK},
-        preexec_fn=preexec_fn,
-    )
+from tests.site_helpers import copy_project, git, mkdocs, northstar, tree
 
 
 def everything(folder: Path) -> dict[str, str]:

@@ -7,27 +7,10 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from tests.conftest import CASES, build_case
-from tests.site_helpers import CLOCK, article, copy_project, git, mkdocs
-
-NORTHSTAR = Path(sys.executable).parent / "northstar"
-
-
-def northstar(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(NORTHSTAR), *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=300,
-        env={**os.environ, **CLOCK},
-    )
+from tests.site_helpers import article, copy_project, git, mkdocs, northstar
 
 
 def test_a_title_cannot_repaint_the_reviewers_terminal(tmp_path: Path) -> None:

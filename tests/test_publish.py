@@ -16,23 +16,10 @@ import yaml
 from mkdocs_northstar.export import EXPORT_SCHEMA
 
 from tests.conftest import ROOT
-from tests.site_helpers import CLOCK, ENV_QUIET, article, broken_links, copy_project, git, mkdocs, page
+from tests.site_helpers import CLOCK, ENV_QUIET, article, broken_links, copy_project, git, mkdocs, northstar, page
 
 BIN = Path(sys.executable).parent
 WORKFLOW = ROOT / ".github" / "workflows" / "plan.yml"
-
-
-def northstar(*args: str, cwd: Path, bin_dir: Path = BIN) -> subprocess.CompletedProcess[str]:
-    """The real command; an uncommitted plan is judged as of CLOCK's day, never the wall clock's."""
-    return subprocess.run(
-        [str(bin_dir / "northstar"), *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=300,
-        env={**os.environ, **CLOCK},
-    )
 
 
 def _steps(job: str) -> list[dict[str, object]]:
