@@ -126,3 +126,24 @@ def test_a_repository_git_refuses_is_a_warning_that_fails_strict(tmp_path: Path)
     assert "safe.directory" in relaxed.stderr
     assert strict.returncode == 1 and "Traceback" not in strict.stderr
     assert SITE_CONFIG  # the same small site as the fault tests
+
+
+def test_a_shallow_clone_starts_its_history_without_a_strategy_change(tmp_path: Path) -> None:
+    repo = site_repo(tmp_path / "repo")
+    for n, day in ((1, "2026-11-25"), (2, "2026-11-26")):
+        repo.edit("execution/2026-q4/sales.yml", f"current: {5 + n}", f"current: {6 + n}")
+        repo.commit(f"Progress {n}", day)
+    clone = tmp_path / "clone"
+    subprocess.run(
+        ["git", "clone", "-q", "--depth", "2", f"file://{repo.root}", str(clone)], check=True, capture_output=True
+    )
+
+    done = mkdocs("build", cwd=clone)
+
+    assert done.returncode == 0, done.stderr
+    assert "shallow clone" in done.stderr
+    changes = text_of(clone / "site", "changes/")
+    assert "Strategy last changed: never" in changes  # the oldest commit it holds is no change
+    assert "Progress 2" in changes and "Progress 1" in changes
+    assert "The oldest commit this shallow clone holds: the plan as it stood then, not a change." in changes
+    assert "The plan was created." not in changes

@@ -243,15 +243,19 @@ class Summary:
 
 
 def summarize(history: History, *, threshold: int = 1, window_months: int = 12) -> Summary:
-    """When strategy last changed, execution changes since, and whether strategy churns."""
+    """When strategy last changed, execution changes since, and whether strategy churns.
+
+    The oldest valid revision is where the plan starts (its creation, or the oldest commit a shallow
+    clone holds): everything in it is new, and none of it is a change of direction."""
     revisions = history.revisions
-    strategic = [r for r in revisions if r.kind in ("strategy", "both")]
+    start = next((r for r in revisions if r.valid), None)
+    strategic = [r for r in revisions if r.kind in ("strategy", "both") and r is not start]
     last = strategic[-1] if strategic else None
     since = revisions[revisions.index(last) + 1 :] if last else revisions
     execution_since = sum(1 for r in since if r.kind == "execution")
     newest = revisions[-1].commit.day if revisions else None
     in_window = 0
     if newest is not None:
-        start = add_months(newest, -window_months)
-        in_window = sum(1 for r in strategic if r.commit.day > start)
+        window_start = add_months(newest, -window_months)
+        in_window = sum(1 for r in strategic if r.commit.day > window_start)
     return Summary(last, execution_since, in_window, in_window > threshold)

@@ -96,6 +96,7 @@ LABELS: dict[str, str] = {
     "merge": "merge",
     "invalid_revision": "The plan was invalid at this revision",
     "plan_created": "The plan was created.",
+    "history_start": "The oldest commit this shallow clone holds: the plan as it stood then, not a change.",
     "changes_word": "changes",
     "check_ins_word": "progress updates",
     "no_semantic_change": "Formatting, comments or file moves only.",
