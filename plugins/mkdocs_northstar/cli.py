@@ -107,7 +107,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing more to flush at exit
         return 1
     except OSError as exc:  # a path that cannot be written or read: one line, whichever command met it
-        where = exc.filename if isinstance(exc.filename, str) else "a file"
+        where = _where(exc, Path("a file"))
         print(f"northstar {args.command}: could not use {where}: {exc.strerror or exc}", file=sys.stderr)
         return 1
     return code

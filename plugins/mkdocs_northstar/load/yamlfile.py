@@ -352,8 +352,8 @@ class Builder:
 
     def _scalar(self, node: yaml.ScalarNode, loc: Loc) -> Any:
         if node.tag == _STR:
-            if FORGING.search(node.value) is not None:
-                self._forging(node, loc)
+            if (found := FORGING.search(node.value)) is not None:
+                self._forging(node, loc, found.group())
             return node.value
         if node.tag not in _CORE_TAGS:
             self._unsafe(node, loc)
@@ -385,13 +385,12 @@ class Builder:
             return WrittenFloat(value, node.value)
         return node.value  # pragma: no cover - core tags construct only the types above
 
-    def _forging(self, node: yaml.ScalarNode, loc: Loc) -> None:
-        """Text that could forge what a reader sees, reached through an escape (`"\\e[2K"`,
-        `"\\0"`) or written as it is (a right-to-left override): refused where it stands."""
-        found = FORGING.search(node.value)
-        assert found is not None  # noqa: S101 - only called when there is one
+    def _forging(self, node: yaml.ScalarNode, loc: Loc, found: str) -> None:
+        """Text that could forge what a reader sees (`found`, its first such character), reached
+        through an escape (`"\\e[2K"`, `"\\0"`) or written as it is (a right-to-left override):
+        refused where it stands."""
         pos = (node.start_mark.line + 1, node.start_mark.column + 1)
-        char = ord(found.group())
+        char = ord(found)
         what = "bidirectional override" if char >= 0x202A else "control character"
         msg = f"{what} U+{char:04X} is not allowed in text; it could make the text read as something else"
         self.problems.append(problem("NS100", self.path, pos, msg))
