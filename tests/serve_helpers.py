@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ctypes
 import os
+import signal
 import socket
 import subprocess
 import time
@@ -97,17 +98,21 @@ class Served:
             time.sleep(0.1)
 
     def log(self) -> str:
-        self._log.flush()
+        if not self._log.closed:
+            self._log.flush()
         return self.log_path.read_text(encoding="utf-8", errors="replace")
 
     def stop(self) -> None:
-        self.process.terminate()
+        """Stop the server as Ctrl+C does, so that it cleans up after itself."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
         try:
             self.process.wait(timeout=30)
         except subprocess.TimeoutExpired:  # pragma: no cover - only if the server hangs
             self.process.kill()
             self.process.wait(timeout=30)
-        self._log.close()
+        if not self._log.closed:
+            self._log.close()
 
 
 def visible(html: str) -> str:

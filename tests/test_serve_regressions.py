@@ -3,6 +3,8 @@ of files the server already showed, are both noticed at the next rebuild."""
 
 from __future__ import annotations
 
+import re
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -41,3 +43,31 @@ def test_a_commit_refreshes_the_change_log_under_serve(
     server.wait_for_text("teams/sales/", "<strong>8</strong> → 15")
     repo.commit("Proposals at eight", "2026-11-24")
     server.wait_for_text("changes/", "Proposals at eight", timeout=20)
+
+
+def test_plan_folder_removed_and_restored_is_watched_again(
+    serve: Callable[..., Served],
+    tmp_path: Path,
+) -> None:
+    """Was a bug: the file watcher stops for good when the folder it watches disappears, so after
+    `mv plan elsewhere; mv elsewhere plan` (a branch switch, an undo) edits were never seen again."""
+    repo = site_repo(tmp_path / "repo")
+    server = serve(repo.root)
+    server.wait_for_text("teams/sales/", "Fill the pipeline")
+    away = tmp_path / "away"
+    repo.plan.rename(away)
+    body = visible(server.wait_for_text("teams/sales/", PROBLEMS, timeout=20))
+    assert "plan" in body
+    away.rename(repo.plan)
+    server.wait_for_text("teams/sales/", "Fill the pipeline", absent=(PROBLEMS,), timeout=20)
+    repo.edit("execution/2026-q4/sales.yml", "Fill the pipeline", "Fill the funnel")
+    server.wait_for_text("teams/sales/", "Fill the funnel", timeout=20)
+    shutil.rmtree(repo.plan / "execution")  # a folder inside the plan goes and comes back too
+    server.wait_for("teams/sales/", lambda _, body: "Fill the funnel" not in body, timeout=20)
+    repo.git("checkout", "--", "plan")
+    server.wait_for_text("teams/sales/", "Fill the pipeline", absent=(PROBLEMS,), timeout=20)
+    signals = re.findall(r"'(/[^']*northstar-serve-[^']*)'", server.log())
+    assert len(signals) == 1, server.log()
+    server.stop()  # as Ctrl+C: the folder the watcher signals through goes with the server
+    assert "Shutting down" in server.log()
+    assert not Path(signals[0]).exists()

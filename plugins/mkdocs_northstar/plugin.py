@@ -30,6 +30,7 @@ from mkdocs_northstar.pages.render import OVERRIDE_DIR
 from mkdocs_northstar.pages.site import nav_config, nav_paths
 from mkdocs_northstar.parallel import Results
 from mkdocs_northstar.problems import did_you_mean
+from mkdocs_northstar.serve_watch import PlanWatch
 from mkdocs_northstar.writes import UnsafeOutputError, check_plan_outside_docs, check_site_dir, inner_path
 
 if TYPE_CHECKING:  # the server (and the HTTP and file-watching modules it needs) is for serve only
@@ -80,6 +81,7 @@ class NorthstarPlugin(BasePlugin[NorthstarConfig]):
         self.results: Results | None = None
         """What renders this build's pages, perhaps ahead in another process."""
         self.base = Path()
+        self.watch: PlanWatch | None = None
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         self.command = command  # defining on_startup keeps this instance across serve rebuilds
@@ -105,10 +107,14 @@ class NorthstarPlugin(BasePlugin[NorthstarConfig]):
 
     def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
         if self.builder is not None:
-            server.watch(str(self.builder.root))
+            self.watch = PlanWatch(server, self.builder.root)  # sees plan/ removed and restored, too
             for path in git.watched_paths(self.builder.root):  # a commit changes the change log
                 server.watch(str(path))
         return server
+
+    def on_shutdown(self) -> None:
+        if self.watch is not None:
+            self.watch.close()
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         """Check the plan before MkDocs touches site_dir, so an invalid plan never half-builds."""
