@@ -117,6 +117,8 @@ class Loaded:
     problems: list[Problem] = field(default_factory=list)
     paths: dict[str, Path] = field(default_factory=dict)
     """Where each single file is (or would be): 'strategy', 'company', 'people', 'teams', 'northstar'."""
+    invalid: tuple[Path, ...] = ()
+    """The plan files missing from the plan or left out of it as invalid (settings aside)."""
 
 
 def find_files(root: Path) -> tuple[dict[str, Path], list[Path], list[Problem]]:
@@ -202,7 +204,7 @@ def load_plan(root: Path, cache: FileCache | None = None) -> Loaded:
     if not root.is_dir():
         msg = "plan directory not found; pass the folder holding strategy.yml"
         paths = {kind: root / f"{kind}.yml" for kind in SINGLE_FILES}
-        return Loaded(Plan(root=root, complete=False), {}, [problem("NS113", root, (1, 1), msg)], paths)
+        return Loaded(Plan(root=root, complete=False), {}, [problem("NS113", root, (1, 1), msg)], paths, (root,))
     singles, execution_paths, problems = find_files(root)
     inside = root.resolve()
     outside = {p for p in [*singles.values(), *execution_paths] if p.is_symlink() and not _within(p, inside)}
@@ -258,16 +260,16 @@ def _assemble(
 ) -> Loaded:
     docs: dict[Path, Document] = {}
     parts: dict[str, Any] = {}
-    complete = True
+    invalid: list[Path] = []
     for kind in REQUIRED:
         if kind not in singles:
-            complete = False
             path = root / f"{kind}.yml"
+            invalid.append(path)
             problems.append(problem("NS113", path, (1, 1), f"missing {kind}.yml; see the format reference"))
     for kind, path in singles.items():
         model = _load(path, kind, docs, problems, parse)
         if model is None and kind != "northstar":
-            complete = False  # (invalid settings fall back to the defaults; the plan itself is whole)
+            invalid.append(path)  # (invalid settings fall back to the defaults; the plan itself is whole)
         parts[kind] = model
     execution: list[tuple[Path, TeamPeriod]] = []
     for path in execution_paths:
@@ -275,7 +277,7 @@ def _assemble(
         if isinstance(model, TeamPeriod):
             execution.append((path, model))
         else:
-            complete = False
+            invalid.append(path)
     settings = parts.pop("northstar", None)
     plan = Plan.model_construct(  # every part is an already-validated model: no second validation
         root=root,
@@ -285,10 +287,10 @@ def _assemble(
         teams=parts.get("teams"),
         execution=tuple(execution),
         settings=settings if isinstance(settings, Settings) else Settings(),
-        complete=complete,
+        complete=not invalid,
     )
     paths = {kind: singles.get(kind, root / f"{kind}.yml") for kind in SINGLE_FILES}
-    return Loaded(plan, docs, problems, paths)
+    return Loaded(plan, docs, problems, paths, tuple(invalid))
 
 
 def _load(path: Path, kind: str, docs: dict[Path, Document], problems: list[Problem], parse: Parse) -> Model | None:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
-from functools import cached_property
 from pathlib import Path
 
 from mkdocs_northstar.index import Index, Kind
@@ -36,29 +36,60 @@ class Context:
     def problem(self, code: str, path: Path, loc: Loc, message: str, *, key: bool = False) -> Problem:
         return problem(code, path, self.at(path, loc, key=key), message)
 
-    @cached_property
-    def written_ids(self) -> dict[Kind, frozenset[str]]:
-        """Person and team ids as written in people.yml and teams.yml when the file is invalid.
+    def written_ids(self, kinds: Iterable[Kind]) -> frozenset[str] | None:
+        """The ids that plan files left out as invalid may hold for items of `kinds`.
 
-        One bad entry makes the whole file invalid, and then no reference to a person or team could
-        be checked anywhere; with these, references elsewhere are still checked against the ids
-        the file holds, so one mistake does not hide the others. Only when every entry has a safe
-        id: an entry whose id cannot be read would make each reference to it look unknown."""
-        found: dict[Kind, frozenset[str]] = {}
-        wanted: tuple[tuple[Kind, str], ...] = (("person", "people"), ("team", "teams"))
-        for kind, file in wanted:  # people.yml holds `people:`, teams.yml `teams:`
-            doc = self.loaded.docs.get(self.loaded.paths.get(file, Path()))
-            items = doc.data.get(file) if doc is not None and isinstance(doc.data, dict) else None
-            ids = [i.get("id") if isinstance(i, dict) else None for i in items] if isinstance(items, list) else []
-            if ids and all(isinstance(i, str) and SLUG.fullmatch(i) for i in ids):  # else the ids are in doubt
-                found[kind] = frozenset(str(i) for i in ids)
-        return found
+        One bad entry makes a whole file invalid, and then no reference to anything in it could be
+        checked anywhere; with these, references elsewhere are still checked against the ids the
+        file holds, so one mistake does not hide the others. People are only in people.yml, teams
+        in teams.yml, years and quarters in company.yml; the rest in any file. None when a file
+        that could hold them is missing or unreadable, or holds an id that is not safe: then any
+        reference might be to it, and none can be called unknown."""
+        files = {self.loaded.paths[FILE_OF[k]] for k in kinds if k in FILE_OF}
+        if len(files) < len(set(kinds)):  # a kind that any file may hold
+            files = set(self.loaded.invalid)
+        unread = {p.path for p in self.loaded.problems if p.code in UNREAD}
+        found: set[str] = set()
+        for path in files & set(self.loaded.invalid):
+            doc = self.loaded.docs.get(path)
+            if doc is None or path in unread or not isinstance(doc.data, dict):
+                return None
+            ids = list(_ids(doc.data))
+            if not ids or not all(isinstance(i, str) and SLUG.fullmatch(i) for i in ids):
+                return None
+            found.update(str(i) for i in ids)
+        return frozenset(found)
 
     def current_work(self) -> list[tuple[Path, TeamPeriod]]:
         """Execution files of the current quarter."""
         if self.quarter is None:
             return []
         return [(p, w) for p, w in self.plan.execution if w.period == self.quarter.id]
+
+
+FILE_OF: dict[Kind, str] = {"person": "people", "team": "teams", "year": "company", "quarter": "company"}
+"""The one file that holds items of a kind; other kinds may be in several files."""
+
+
+UNREAD = frozenset({"NS100", "NS101", "NS102", "NS103", "NS104", "NS105"})
+"""Problems after which a file's data is not what its author wrote (a refused tag, NS106, leaves
+the rest as written)."""
+
+
+def _ids(data: object) -> Iterator[object]:
+    """Every `id` value written in a document's data, at any depth; None for an item without one
+    (an entry in a list whose other entries have ids), whose references cannot be checked."""
+    if isinstance(data, dict):
+        if "id" in data:
+            yield data["id"]
+        for value in data.values():
+            yield from _ids(value)
+    elif isinstance(data, list):
+        items = any(isinstance(value, dict) and "id" in value for value in data)
+        for value in data:
+            if items and not (isinstance(value, dict) and "id" in value):
+                yield None
+            yield from _ids(value)
 
 
 def current_period(plan: Plan, as_of: date, wanted: str | None = None) -> tuple[Year | None, Quarter | None]:

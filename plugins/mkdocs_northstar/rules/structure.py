@@ -49,7 +49,7 @@ def _ref(
     found = ctx.index.get(period, ident)
     if found is not None and found.kind in wanted:
         return
-    written = frozenset().union(*(ctx.written_ids.get(kind, frozenset()) for kind in wanted))
+    written = ctx.written_ids(wanted) or frozenset()
     if found is None and ident in written:
         return  # written in a file that is invalid for another reason, reported there
     if found is not None:
@@ -62,8 +62,8 @@ def _ref(
 
 def _people_and_teams(ctx: Context) -> Iterator[Problem]:
     plan = ctx.plan
-    if plan.people is None and "person" not in ctx.written_ids:
-        return
+    if ctx.written_ids(["person"]) is None:
+        return  # people.yml is missing or unreadable: no person can be called unknown
     if (strategy := plan.strategy) is not None:
         found = ctx.index.get(None, strategy.owner)
         if found is not None and found.kind == "team":
@@ -99,9 +99,9 @@ def _people_and_teams(ctx: Context) -> Iterator[Problem]:
 def _work_files(ctx: Context) -> Iterator[Problem]:
     seen: dict[tuple[str, str], Path] = {}
     for path, work in ctx.plan.execution:
-        if ctx.plan.teams is not None or "team" in ctx.written_ids:
+        if ctx.written_ids(["team"]) is not None:
             yield from _ref(ctx, path, ("team",), work.team, ["team"], noun="team")
-        if ctx.plan.company is not None:
+        if ctx.written_ids(["quarter"]) is not None:
             found = ctx.index.get(None, work.period)
             if found is not None and found.kind == "year":
                 msg = f"{work.period!r} is a year; team work is planned per quarter (e.g. '{work.period}-q1')"
@@ -125,8 +125,8 @@ def _work_files(ctx: Context) -> Iterator[Problem]:
 
 def _supports(ctx: Context) -> Iterator[Problem]:
     """Every `supports` entry names something work may serve, never a trade-off."""
-    if not ctx.plan.complete:
-        return  # a file failed to load: its ids are unknown, so references would be reported falsely
+    if ctx.written_ids(SUPPORTABLE) is None:
+        return  # a file that could hold what is supported is unreadable: no reference can be called unknown
     for key, refs in ctx.index.supports.items():
         entry = ctx.index.entries[key]
         kinds = SUPPORTABLE - {"goal", "objective", "key-result"} if entry.kind == "goal" else SUPPORTABLE
