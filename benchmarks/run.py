@@ -5,7 +5,7 @@ the plugin; the floor is the very same pages, written out by `northstar render -
 plain MkDocs with the same theme and navigation. Each figure is the median of --repeat runs.
 
 1. build: `mkdocs build` with Northstar vs the floor (target at L: <= 1.15x);
-2. plugin: load + validate + generate pages in-process on one core (no worker rendering ahead),
+2. plugin: load + validate + generate pages in-process,
    without the history, and the exponent of its growth with the number of key results (target:
    <= 1, linear or better);
 3. history: the change log vs raw `git log --raw` + `git cat-file --batch` over the same commits
@@ -17,9 +17,8 @@ plain MkDocs with the same theme and navigation. Each figure is the median of --
    floor's serve after the same edit of the rendered page (target <= 1.2x);
 5. memory: peak RSS of the build at L vs the floor (target <= 1.3x), of its largest process.
 
-Builds also report their CPU time, the worker's included: where a build renders pages ahead in a
-second process (see `mkdocs_northstar.parallel`), its wall time shows what a user waits, its CPU time
-what the machine spends.
+Builds also report their CPU time (children included): what a busy CI runner pays, where wall
+time is what a user waits.
 
 Usage: python benchmarks/run.py [--sizes S,M,L] [--repeat 3] [--commits 2000] [--write benchmarks/results.md]
 """
@@ -78,7 +77,7 @@ class Result:
     rss: int = 0
     floor_rss: int = 0
     cpu: float = 0.0
-    """CPU seconds of the build, its children included (the worker that renders pages ahead)."""
+    """CPU seconds of the build, its children included (git)."""
     floor_cpu: float = 0.0
     serve: float = 0.0
     serve_floor: float = 0.0
@@ -159,7 +158,7 @@ def measure_build(result: Result, project: Path, floor: Path, repeat: int) -> No
 
 def measure_plugin(result: Result, project: Path, repeat: int) -> None:
     """The plugin's whole cost on one core: every page and the export rendered in this process."""
-    settings = Settings(pages=tuple(p for p in PAGES if p not in ("changes", "archive")), parallel=False)
+    settings = Settings(pages=tuple(p for p in PAGES if p not in ("changes", "archive")))
 
     def build() -> None:
         built = Builder(project / "plan").build(settings)
@@ -313,7 +312,7 @@ def table(results: list[Result], commits: int, repeat: int) -> str:
     rows += ["", "| target | measured | verdict |", "| --- | --- | --- |"]
     rows.append(
         f"| build / floor at {largest.size} <= {TARGETS['build']}x | {largest.build / largest.floor:.2f}x "
-        f"(CPU time {largest.cpu / largest.floor_cpu:.2f}x, the worker's included) "
+        f"(CPU time {largest.cpu / largest.floor_cpu:.2f}x) "
         f"| {verdict(largest.build / largest.floor, TARGETS['build'])} |"
     )
     rows.append(

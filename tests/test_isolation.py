@@ -61,18 +61,21 @@ def test_one_commit_builds_to_identical_bytes_in_any_folder_for_any_user_on_any_
 
 
 @pytest.mark.clock  # the other tests here move the clock themselves
-def test_rendering_in_one_process_or_two_builds_the_same_bytes(tmp_path: Path) -> None:
-    """Two processes share the rendering by default (where the system allows); `parallel: false` keeps one."""
+def test_the_retired_parallel_option_warns_and_changes_nothing(tmp_path: Path) -> None:
+    """`parallel` rendered pages in a second process; pages are rendered in one now. A site that
+    still sets it is told so (a warning, which --strict makes fatal) and builds the same bytes."""
     project = copy_project(tmp_path)
     assert mkdocs("build", "--strict", cwd=project).returncode == 0
-    shared = tree(project / "site")
+    before = tree(project / "site")
     config = project / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
     assert "\n  - northstar\n" in text
     config.write_text(text.replace("\n  - northstar\n", "\n  - northstar:\n      parallel: false\n"), encoding="utf-8")
-    done = mkdocs("build", "--strict", cwd=project)
+    done = mkdocs("build", cwd=project)
     assert done.returncode == 0, done.stderr
-    assert tree(project / "site") == shared
+    assert "Plugin 'northstar' option 'parallel': 'parallel' has no effect any more" in done.stderr
+    assert tree(project / "site") == before
+    assert mkdocs("build", "--strict", cwd=project).returncode == 1
 
 
 def test_without_source_date_epoch_only_mkdocs_sitemap_stamp_follows_the_clock(tmp_path: Path) -> None:
@@ -160,3 +163,35 @@ def test_site_names_no_local_path_and_no_user_but_commit_authors(tmp_path: Path)
     assert [text for text in ours if pattern.search(text)] == []  # the person building is named nowhere
     changes = BeautifulSoup((site / "changes" / "index.html").read_text(encoding="utf-8"), "html.parser")
     assert "Test" in changes.select_one(".ns-entry-head").get_text()  # the commit author is, by design
+
+
+def test_a_one_off_build_turns_the_collector_back_on(tmp_path: Path) -> None:
+    """Reading the plan pauses the cycle collector: a build in a process that goes on (as a
+    script calling MkDocs) must find it running after, and after a build that fails."""
+    script = """
+import gc, sys
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+for config_file in sys.argv[2:]:
+    try:
+        build(load_config(config_file, site_dir=sys.argv[1]))
+    except BaseException as exc:
+        print(type(exc).__name__, end=" ")
+    print(gc.isenabled(), end=" ")
+"""
+    good = ROOT / "mkdocs.yml"
+    broken = tmp_path / "broken"
+    (broken / "plan").mkdir(parents=True)
+    (broken / "docs").mkdir()
+    (broken / "docs" / "index.md").write_text("# Broken\n", encoding="utf-8")
+    (broken / "plan" / "strategy.yml").write_text("purpose: [\n", encoding="utf-8")
+    (broken / "mkdocs.yml").write_text("site_name: Broken\nplugins:\n  - northstar\n", encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path / "site"), str(good), str(broken / "mkdocs.yml")],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+    assert done.stdout.split() == ["True", "Abort", "True"], done.stderr

@@ -9,20 +9,29 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from mkdocs_northstar import collector, git
+from mkdocs_northstar import git
 from mkdocs_northstar.check import Report, UsageError, check_plan, judged_as_of, plan_version
 from mkdocs_northstar.export import export_json
 from mkdocs_northstar.history.timeline import History, Unavailable, update
 from mkdocs_northstar.load.plan import FileCache
 from mkdocs_northstar.model import Band
-from mkdocs_northstar.pages import PAGES, PageSource, Renderer, Site, SiteOptions, Urls, Version, prepare_site
+from mkdocs_northstar.pages import (
+    PAGES,
+    PageSource,
+    Renderer,
+    Site,
+    SiteOptions,
+    Urls,
+    Version,
+    prepare_site,
+    problems_page,
+)
 from mkdocs_northstar.pages.labels import LABELS
-from mkdocs_northstar.parallel import Results
 
 Progress = Callable[[str, int, int], None]
 """Reports long work: (what, done, total)."""
@@ -46,8 +55,6 @@ class Settings:
     churn_window_months: int = 12
     nav_limit: int = 50
     template_dirs: tuple[Path, ...] = ()
-    parallel: bool = True
-    """Render ahead in a second process where that can help (see `mkdocs_northstar.parallel`)."""
 
 
 @dataclass(frozen=True)
@@ -59,20 +66,19 @@ class Built:
     state: git.PlanState
     export: PageSource | None = None
     """The plan export (UTF-8 JSON) published beside the pages; None when the plan has errors."""
-    results: Results | None = None
-    """What renders the pages and the export, perhaps ahead in another process; None when the plan has errors."""
 
 
 class Builder:
     """Builds the plan under `root`, keeping parsed files and the history for the next build."""
 
-    def __init__(self, root: Path, progress: Progress | None = None) -> None:
+    def __init__(self, root: Path, progress: Progress | bool | None = None) -> None:
+        """`progress` hears long work; True shows it on an interactive terminal (see `terminal_progress`)."""
         self.root = root
+        progress = terminal_progress() if progress is True else progress or None
         self.cache = FileCache()
         self.history: History | Unavailable | None = None
         self.progress = progress
 
-    @collector.paused()
     def build(self, settings: Settings) -> Built:
         """Check the plan; when it is valid, read its history (if pages need it) and render every page.
 
@@ -111,18 +117,19 @@ class Builder:
                 f"the plan would make {len(prepared.pages):,} pages, more than max_pages ({limit:,}); "
                 "raise max_pages in northstar.yml if the plan is really that large"
             )
-
-        def export() -> bytes:
-            text = export_json(report, version=label, period=settings.period, bands=settings.bands, compact=True)
-            return text.encode("utf-8")
-
-        # the pages in the order MkDocs reads them, and the export, which it copies after them, last
-        results = Results([*(page.render for page in prepared.pages), export], parallel=settings.parallel)
-        renderer.forget()
-        *contents, exported = (results.getter(i) for i in range(len(results)))
+        site = prepared.finish([page.render() for page in prepared.pages])
+        exported = export_json(report, version=label, period=settings.period, bands=settings.bands, compact=True)
         export_path = "/".join(p for p in (settings.path.strip("/"), "plan.json") if p)
-        site = prepared.finish(contents)
-        return Built(report, site, history, state, PageSource(export_path, "plan.json", exported), results)
+        return Built(report, site, history, state, PageSource(export_path, "plan.json", exported.encode("utf-8")))
+
+
+def problem_pages(report: Report, settings: Settings, paths: Sequence[str], base: Path) -> list[PageSource]:
+    """What `mkdocs serve` shows of an invalid plan: each of `paths` (the pages it showed last, else
+    the strategy page) lists the problems, their files relative to `base`."""
+    shown = [p.relative_to(base) for p in report.problems]
+    options = SiteOptions(labels=settings.labels)
+    paths = paths or [Urls(settings.path.strip("/"), settings.directory_urls).path("strategy")]
+    return [problems_page(path, shown, options, Renderer()) for path in paths]
 
 
 def terminal_progress() -> Progress | None:

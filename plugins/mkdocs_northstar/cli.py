@@ -15,7 +15,7 @@ import yaml
 
 from mkdocs_northstar.build import STYLESHEET, STYLESHEET_PATH, Builder, Settings, terminal_progress
 from mkdocs_northstar.check import Report, UsageError, check_plan, judged_as_of, plan_version
-from mkdocs_northstar.dates import today
+from mkdocs_northstar.dates import parse_day, today
 from mkdocs_northstar.export import export_csv, export_json
 from mkdocs_northstar.git import GitError
 from mkdocs_northstar.history.changes import Change, classify
@@ -33,9 +33,9 @@ from mkdocs_northstar.writes import UnsafeOutputError, inner_path, inside, write
 
 def _date(text: str) -> date:
     try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a date written YYYY-MM-DD, got {text!r}") from None
+        return parse_day(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def get_parser() -> argparse.ArgumentParser:
@@ -332,7 +332,6 @@ def cmd_render(plan_dir: Path, out: Path, settings: Settings, *, nav: Path | Non
                 file=sys.stderr,
             )
             return 1
-        # the pages may still be rendering in a worker (see `mkdocs_northstar.parallel`): a template can fail here too
         files = {page.path: page.content for page in built.site.pages}
         if built.export is not None:
             files[built.export.path] = built.export.content

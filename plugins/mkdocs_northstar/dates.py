@@ -11,6 +11,20 @@ SOURCE_DATE_EPOCH = "SOURCE_DATE_EPOCH"
 """The reproducible-builds variable: a build's time, in whole seconds since 1970-01-01 UTC."""
 
 
+def parse_day(value: object) -> date:
+    """A day written YYYY-MM-DD (or already a date, as YAML reads an unquoted one).
+
+    Raises:
+        ValueError: with a message that says what was expected.
+    """
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise ValueError(f"expected a date written YYYY-MM-DD, got {value!r}") from None
+
+
 def today(environ: Mapping[str, str] = os.environ) -> date:
     """The day a run is judged at when nothing more precise says so.
 

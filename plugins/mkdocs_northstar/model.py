@@ -425,6 +425,15 @@ class Settings(Model):
         return bands
 
 
+def score_bands(value: object) -> tuple[Band, ...]:
+    """Score bands given as `score_bands:` in northstar.yml holds them.
+
+    Raises:
+        ValueError: they are not a list of {id, label, min}, or do not make sense together.
+    """
+    return tuple(Settings.model_validate({"score_bands": value}).score_bands)
+
+
 FILE_MODELS: dict[str, type[Model]] = {
     "strategy": Strategy,
     "company": Company,

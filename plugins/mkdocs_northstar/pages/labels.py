@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from mkdocs_northstar.problems import did_you_mean
+
 LABELS: dict[str, str] = {
     "plan": "Plan",
     "strategy": "Strategy",
@@ -113,3 +115,16 @@ LABELS: dict[str, str] = {
     "accountabilities": "Accountabilities",
     "print": "Print",
 }
+
+
+def with_overrides(overrides: object) -> dict[str, str]:
+    """Every label, the site's own words (`labels:` in the plugin options) over the built-in ones.
+
+    Raises:
+        ValueError: `overrides` is not a mapping, or names a label that does not exist.
+    """
+    if not isinstance(overrides, dict):
+        raise ValueError(f"expected a mapping of label keys to words, got {type(overrides).__name__}")
+    if unknown := sorted(str(key) for key in set(overrides) - set(LABELS)):
+        raise ValueError(f"unknown label {unknown[0]!r}{did_you_mean(unknown[0], LABELS)}; see the configuration docs")
+    return {**LABELS, **{str(k): str(v) for k, v in overrides.items()}}

@@ -59,16 +59,7 @@ class PageSource:
 
     path: str
     title: str
-    source: bytes | Callable[[], bytes]
-    """The text, or what gives it when called: it may still be being rendered ahead
-    (see `mkdocs_northstar.parallel`)."""
-
-    @property
-    def content(self) -> bytes:
-        """The text, once it is rendered; it is kept as `source` from then on."""
-        if not isinstance(self.source, bytes):
-            self.source = self.source()
-        return self.source
+    content: bytes
 
 
 @dataclass(frozen=True)
@@ -145,8 +136,8 @@ class PreparedSite:
     nav: NavItem
     views: Views
 
-    def finish(self, contents: Sequence[Callable[[], bytes]]) -> Site:
-        """The site, given what gives each page's rendered Markdown, in the order of `pages`."""
+    def finish(self, contents: Sequence[bytes]) -> Site:
+        """The site, given each page's rendered Markdown, in the order of `pages`."""
         written = [PageSource(p.path, p.title, c) for p, c in zip(self.pages, contents, strict=True)]
         return Site(written, self.nav, self.views)
 
@@ -191,8 +182,6 @@ class _Builder:
         """What every page's template is given, besides its own variables."""
 
     def page(self, path: str, title: str, template: str, **context: Any) -> None:
-        # not a method of this builder: the builder holds the pages, and a page holding it back
-        # would be a reference cycle, keeping the plan for the cycle collector (see `collector`)
         render = partial(_render, self.renderer, self.urls, path, template, {**self.shared, **context})
         self.pages.append(PendingPage(path, title, render))
 

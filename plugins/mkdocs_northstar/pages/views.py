@@ -300,8 +300,7 @@ def _team_view(
     children: dict[str | None, list[Team]],
     team_work: dict[str, tuple[list[ObjectiveView], list[RockView], list[KpiView]]],
 ) -> TeamView:
-    """The view of `team` and its subteams (a module function: a nested recursive one is a cycle
-    that would keep every view alive until the collector runs)."""
+    """The view of `team` and its subteams."""
     objectives, rocks, kpis = team_work.get(team.id, ([], [], []))
     mean = team_progress([o.objective for o in objectives])
     parent_entry = views.index.get(None, team.parent) if team.parent else None
