@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from mkdocs_northstar import model
 from mkdocs_northstar.history.changes import Change, classify
 from mkdocs_northstar.history.diff import diff_plans
 from mkdocs_northstar.load.plan import load_plan
@@ -596,3 +597,44 @@ def test_order_of_ids_and_check_ins_is_not_a_change(old: Path, new: Path) -> Non
     for root, supports in ((old, "[grow-makers, same-day-quotes]"), (new, "[same-day-quotes, grow-makers]")):
         edit(root, "execution/2026-q4/leadership.yml", "supports: [grow-makers]", f"supports: {supports}")
     assert diff(old, new) == []
+
+
+NOT_IN_THE_CHANGE_LOG = {model.Band, model.Settings}
+"""`northstar.yml` (lint thresholds, rule severities, score bands) tunes the checks and the pages; it
+is not part of the plan, and the change log does not word its edits."""
+
+
+def test_every_field_of_every_model_says_how_the_change_log_shows_it() -> None:
+    """A field added to a model without a `Diff` would change without a word in the change log."""
+    models = [
+        m for m in vars(model).values() if isinstance(m, type) and issubclass(m, model.Model) and m is not model.Model
+    ]
+    assert len(models) > 20
+    unsaid = [
+        f"{m.__name__}.{name}"
+        for m in models
+        if m not in NOT_IN_THE_CHANGE_LOG
+        for name, info in m.model_fields.items()
+        if sum(isinstance(x, model.Diff) for x in info.metadata) != 1
+    ]
+    assert unsaid == []
+
+
+def test_a_field_s_diff_decides_its_words(tmp_path: Path) -> None:
+    """The wording comes from the model: a key result's `current` is a progress update, its target a change."""
+    old = load_plan(CASES / "_base").plan
+    info = model.KeyResult.model_fields
+    assert next(x for x in info["current"].metadata if isinstance(x, model.Diff)).check_in
+    assert not next(x for x in info["target"].metadata if isinstance(x, model.Diff)).check_in
+    root = tmp_path / "plan"
+    shutil.copytree(CASES / "_base", root)
+    sales = root / "execution" / "2026-q4" / "sales.yml"
+    sales.write_text(
+        sales.read_text(encoding="utf-8").replace("current: 6", "current: 7").replace("target: 15", "target: 16"),
+        encoding="utf-8",
+    )
+    changes = diff_plans(old, load_plan(root).plan)
+    assert [(c.text, c.check_in) for c in changes] == [
+        ("Team `sales`, 2026-q4: key result `proposals` target 15 → 16", False),
+        ("Team `sales`, 2026-q4: key result `proposals` current 6 → 7", True),
+    ]

@@ -10,9 +10,10 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
@@ -91,8 +92,38 @@ Text = Annotated[str, BeforeValidator(_as_written)]
 Score = Annotated[float, Field(ge=0, le=1)]
 
 
+DiffShow = Literal["value", "ref", "prose", "members", "key", "items"]
+
+
+@dataclass(frozen=True)
+class Diff:
+    """How the change log words a change to a field (`history.diff` reads it from the model).
+
+    `show` is "value" (quoted before and after), "ref" (bare ids), "prose" (just "changed"),
+    "members" (who was added or removed), "key" (what items are matched by, never a change of
+    its own) or "items" (a list of items compared one by one, or a part compared on its own).
+    `label` replaces the field's name in the text ("" for none); a `check_in` change is a
+    progress update rather than a change of the plan.
+    """
+
+    show: DiffShow = "value"
+    label: str | None = None
+    check_in: bool = False
+
+
+SHOWN, REF, PROSE, KEY, ITEMS = Diff(), Diff("ref"), Diff("prose"), Diff("key"), Diff("items")
+
+
 class Model(BaseModel):
-    """Base for every plan model: frozen, strict about keys, no NaN or infinity."""
+    """Base for every plan model: frozen, strict about keys, no NaN or infinity.
+
+    Every field carries a `Diff` saying how the change log shows it (a test keeps it so).
+    """
+
+    diff_title: ClassVar[str | None] = "title"
+    """The field the change log shows after the dash when an item is added or removed."""
+    diff_gone: ClassVar[str] = "dropped"
+    """The change log's word for a removed item."""
 
     model_config = ConfigDict(
         frozen=True,
@@ -109,78 +140,78 @@ class Model(BaseModel):
 class Value(Model):
     """A core value: how we behave, whatever the plan."""
 
-    id: Id
-    title: Str
-    description: Text = ""
+    id: Annotated[Id, KEY]
+    title: Annotated[Str, SHOWN]
+    description: Annotated[Text, PROSE] = ""
 
 
 class NorthStar(Model):
     """The long-horizon aim (BHAG): 10-25 years, bold, measurable."""
 
-    id: Id = "north-star"
-    statement: Text
-    by: int | None = Field(default=None, ge=1900, le=2200)
+    id: Annotated[Id, REF] = "north-star"
+    statement: Annotated[Text, Diff("prose", label="")]
+    by: Annotated[int | None, Diff(label="year")] = Field(default=None, ge=1900, le=2200)
     """The year by which it is reached."""
 
 
 class Target(Model):
     """A 3-5-year target: where the company will be, in numbers."""
 
-    id: Id
-    title: Str
-    by: int = Field(ge=1900, le=2200)
+    id: Annotated[Id, KEY]
+    title: Annotated[Str, SHOWN]
+    by: Annotated[int, SHOWN] = Field(ge=1900, le=2200)
     """The year by which it is reached."""
-    description: Text = ""
+    description: Annotated[Text, PROSE] = ""
 
 
 class Choice(Model):
     """A strategic choice: where we play or how we win."""
 
-    id: Id
-    title: Str
-    description: Text = ""
+    id: Annotated[Id, KEY]
+    title: Annotated[Str, SHOWN]
+    description: Annotated[Text, PROSE] = ""
 
 
 class TradeOff(Model):
     """Something we have decided NOT to do, and why."""
 
-    id: Id
-    title: Str
-    why: Text
+    id: Annotated[Id, KEY]
+    title: Annotated[Str, SHOWN]
+    why: Annotated[Text, PROSE]
     """The reason: what we gain by saying no."""
 
 
 class TalentNeed(Model):
     """A capability or role the strategy needs from people."""
 
-    id: Id
-    title: Str
-    why: Text = ""
+    id: Annotated[Id, KEY]
+    title: Annotated[Str, SHOWN]
+    why: Annotated[Text, PROSE] = ""
 
 
 class Strategy(Model):
     """`strategy.yml`: the leader's direction. Long horizon, explicit trade-offs, no dated tasks."""
 
-    owner: Owner
+    owner: Annotated[Owner, REF]
     """The one leader who owns the strategy (a person id)."""
-    reviewed: date
+    reviewed: Annotated[date, SHOWN]
     """When the owner last reviewed the whole strategy."""
-    purpose: Text
+    purpose: Annotated[Text, PROSE]
     """Why we exist, beyond making money."""
-    values: list[Value] = []
-    north_star: NorthStar | None = None
-    targets: list[Target] = []
+    values: Annotated[list[Value], ITEMS] = []
+    north_star: Annotated[NorthStar | None, ITEMS] = None
+    targets: Annotated[list[Target], ITEMS] = []
     """3-5-year targets."""
-    where_to_play: list[Choice] = []
+    where_to_play: Annotated[list[Choice], ITEMS] = []
     """Segments, geographies and offers we choose to compete in."""
-    how_to_win: list[Choice] = []
+    how_to_win: Annotated[list[Choice], ITEMS] = []
     """Why customers choose us there, over everyone else."""
-    not_doing: list[TradeOff] = []
+    not_doing: Annotated[list[TradeOff], ITEMS] = []
     """The trade-offs: what we will not do, each with its why."""
-    talent: list[TalentNeed] = []
-    strengths: list[Text] = []
-    weaknesses: list[Text] = []
-    trends: list[Text] = []
+    talent: Annotated[list[TalentNeed], ITEMS] = []
+    strengths: Annotated[list[Text], ITEMS] = []
+    weaknesses: Annotated[list[Text], ITEMS] = []
+    trends: Annotated[list[Text], ITEMS] = []
     """Market and technology trends we must respond to."""
 
 
@@ -190,44 +221,50 @@ class Strategy(Model):
 class Goal(Model):
     """An annual goal: what the company must achieve this year to move along its strategy."""
 
-    id: Id
-    title: Str
-    description: Text = ""
-    owner: Owner | None = None
+    id: Annotated[Id, KEY]
+    title: Annotated[Str, SHOWN]
+    description: Annotated[Text, PROSE] = ""
+    owner: Annotated[Owner | None, REF] = None
     """The one person accountable for the goal."""
-    measure: Str = ""
+    measure: Annotated[Str, SHOWN] = ""
     """How we will know, e.g. '$48M revenue'."""
-    supports: list[Ref] = []
+    supports: Annotated[list[Ref], REF] = []
     """Ids of the strategic choices or targets this goal moves forward."""
 
 
 class Quarter(Model):
     """A planning period inside a year."""
 
-    id: Id
-    name: Str = ""
-    start: date
-    end: date
+    diff_title = None
+    diff_gone = "removed"
+
+    id: Annotated[Id, KEY]
+    name: Annotated[Str, SHOWN] = ""
+    start: Annotated[date, SHOWN]
+    end: Annotated[date, SHOWN]
 
 
 class Year(Model):
     """A planning year with its theme, annual goals and quarters."""
 
-    id: Id
-    name: Str = ""
-    start: date
-    end: date
-    theme: Str = ""
+    diff_title = None
+    diff_gone = "removed"
+
+    id: Annotated[Id, KEY]
+    name: Annotated[Str, SHOWN] = ""
+    start: Annotated[date, SHOWN]
+    end: Annotated[date, SHOWN]
+    theme: Annotated[Str, SHOWN] = ""
     """The rallying theme of the year."""
-    goals: list[Goal] = []
-    quarters: list[Quarter] = []
+    goals: Annotated[list[Goal], ITEMS] = []
+    quarters: Annotated[list[Quarter], ITEMS] = []
 
 
 class Company(Model):
     """`company.yml`: the company's name and its planning calendar with annual goals."""
 
-    name: Str
-    years: list[Year]
+    name: Annotated[Str, SHOWN]
+    years: Annotated[list[Year], ITEMS]
 
 
 # --- people and teams ----------------------------------------------------------------------------
@@ -236,33 +273,39 @@ class Company(Model):
 class Person(Model):
     """Someone who owns something in the plan. Declared once, referenced by id."""
 
-    id: Id
-    name: Str
-    title: Str = ""
-    email: Str = ""
+    diff_title = "name"
+    diff_gone = "removed"
+
+    id: Annotated[Id, KEY]
+    name: Annotated[Str, SHOWN]
+    title: Annotated[Str, SHOWN] = ""
+    email: Annotated[Str, SHOWN] = ""
 
 
 class People(Model):
     """`people.yml`."""
 
-    people: list[Person]
+    people: Annotated[list[Person], ITEMS]
 
 
 class Team(Model):
     """A team. Teams form a tree through `parent`; the root is the leadership team."""
 
-    id: Id
-    name: Str
-    lead: Owner
-    parent: Ref | None = None
-    mission: Text = ""
-    members: list[Ref] = []
+    diff_title = "name"
+    diff_gone = "removed"
+
+    id: Annotated[Id, KEY]
+    name: Annotated[Str, SHOWN]
+    lead: Annotated[Owner, REF]
+    parent: Annotated[Ref | None, REF] = None
+    mission: Annotated[Text, PROSE] = ""
+    members: Annotated[list[Ref], Diff("members")] = []
 
 
 class Teams(Model):
     """`teams.yml`."""
 
-    teams: list[Team]
+    teams: Annotated[list[Team], ITEMS]
 
 
 # --- execution: motion ---------------------------------------------------------------------------
@@ -271,11 +314,11 @@ class Teams(Model):
 class CheckIn(Model):
     """A dated progress update."""
 
-    date: date
-    value: float
-    confidence: Score | None = None
+    date: Annotated[date, KEY]
+    value: Annotated[float, Diff(label="changed:", check_in=True)]
+    confidence: Annotated[Score | None, Diff(check_in=True)] = None
     """0 to 1: how likely the target is to be hit."""
-    note: Text = ""
+    note: Annotated[Text, Diff("prose", check_in=True)] = ""
 
 
 def _one_per_day(check_ins: list[CheckIn]) -> list[CheckIn]:
@@ -297,18 +340,18 @@ CheckIns = Annotated[list[CheckIn], AfterValidator(_one_per_day)]
 class KeyResult(Model):
     """A measurable outcome with exactly one owner. Progress is derived, never typed in."""
 
-    id: Id
-    title: Str
-    owner: Owner
-    metric: Str = ""
-    unit: Str = ""
-    baseline: float
-    target: float
-    current: float | None = None
+    id: Annotated[Id, KEY]
+    title: Annotated[Str, SHOWN]
+    owner: Annotated[Owner, REF]
+    metric: Annotated[Str, SHOWN] = ""
+    unit: Annotated[Str, SHOWN] = ""
+    baseline: Annotated[float, SHOWN]
+    target: Annotated[float, SHOWN]
+    current: Annotated[float | None, Diff(check_in=True)] = None
     """The current value, for teams that do not keep dated check-ins."""
-    confidence: Score | None = None
-    weight: float = Field(default=1, gt=0, le=1000)
-    check_ins: CheckIns = []
+    confidence: Annotated[Score | None, SHOWN] = None
+    weight: Annotated[float, SHOWN] = Field(default=1, gt=0, le=1000)
+    check_ins: Annotated[CheckIns, ITEMS] = []
 
     @model_validator(mode="after")
     def _measurable(self) -> KeyResult:
@@ -326,16 +369,16 @@ class KeyResult(Model):
 class Objective(Model):
     """A qualitative goal for the period, traced up to the strategy through `supports`."""
 
-    id: Id
-    title: Str
-    description: Text = ""
-    type: Literal["committed", "aspirational"] = "committed"
-    owner: Owner | None = None
+    id: Annotated[Id, KEY]
+    title: Annotated[Str, SHOWN]
+    description: Annotated[Text, PROSE] = ""
+    type: Annotated[Literal["committed", "aspirational"], REF] = "committed"
+    owner: Annotated[Owner | None, REF] = None
     """Defaults to the team lead."""
-    supports: list[Ref] = []
+    supports: Annotated[list[Ref], REF] = []
     """Ids of strategic choices, annual goals or another team's objective this period."""
-    weight: float = Field(default=1, gt=0, le=1000)
-    key_results: list[KeyResult] = []
+    weight: Annotated[float, SHOWN] = Field(default=1, gt=0, le=1000)
+    key_results: Annotated[list[KeyResult], ITEMS] = []
 
 
 RockStatus = Literal["not-started", "on-track", "off-track", "done", "missed", "dropped"]
@@ -344,37 +387,37 @@ RockStatus = Literal["not-started", "on-track", "off-track", "done", "missed", "
 class Rock(Model):
     """A quarterly priority: a must-do with one owner and a due date."""
 
-    id: Id
-    title: Str
-    owner: Owner
-    due: date
-    status: RockStatus = "not-started"
-    supports: list[Ref] = []
-    description: Text = ""
+    id: Annotated[Id, KEY]
+    title: Annotated[Str, SHOWN]
+    owner: Annotated[Owner, REF]
+    due: Annotated[date, SHOWN]
+    status: Annotated[RockStatus, REF] = "not-started"
+    supports: Annotated[list[Ref], REF] = []
+    description: Annotated[Text, PROSE] = ""
 
 
 class Kpi(Model):
     """A health metric the team watches every week."""
 
-    id: Id
-    title: Str
-    owner: Owner
-    unit: Str = ""
-    target: float
-    direction: Literal["up", "down"] = "up"
+    id: Annotated[Id, KEY]
+    title: Annotated[Str, SHOWN]
+    owner: Annotated[Owner, REF]
+    unit: Annotated[Str, SHOWN] = ""
+    target: Annotated[float, SHOWN]
+    direction: Annotated[Literal["up", "down"], REF] = "up"
     """'up' if higher is better."""
-    current: float | None = None
-    check_ins: CheckIns = []
+    current: Annotated[float | None, Diff(check_in=True)] = None
+    check_ins: Annotated[CheckIns, ITEMS] = []
 
 
 class TeamPeriod(Model):
     """`execution/<period>/<team>.yml`: one team's work for one quarter."""
 
-    team: Ref
-    period: Ref
-    objectives: list[Objective] = []
-    rocks: list[Rock] = []
-    kpis: list[Kpi] = []
+    team: Annotated[Ref, KEY]
+    period: Annotated[Ref, KEY]
+    objectives: Annotated[list[Objective], ITEMS] = []
+    rocks: Annotated[list[Rock], ITEMS] = []
+    kpis: Annotated[list[Kpi], ITEMS] = []
 
 
 # --- settings ------------------------------------------------------------------------------------

@@ -2,7 +2,8 @@
 
 Only meaning counts: whitespace, comments, key order and file names never show up. Items are
 matched by id (check-ins by date), never by position. Which fields are compared, and how each
-is shown, is one table per kind of item (`_KINDS`); the functions below only walk the plan.
+is shown, is said by each model field's `Diff` (see `mkdocs_northstar.model`); the functions
+below only walk the plan.
 """
 
 from __future__ import annotations
@@ -19,112 +20,60 @@ from typing import Literal, Protocol, TypeVar
 
 from mkdocs_northstar.history.changes import Change
 from mkdocs_northstar.model import (
-    CheckIn,
-    Choice,
     Company,
-    Goal,
+    Diff,
+    DiffShow,
     KeyResult,
     Kpi,
-    NorthStar,
+    Model,
     Objective,
     Person,
     Plan,
-    Quarter,
-    Rock,
     Strategy,
-    TalentNeed,
-    Target,
     Team,
     TeamPeriod,
     TradeOff,
-    Value,
     Year,
 )
 
 _Line = tuple[str, bool]
 """A worded change and whether it is a progress update (a check-in)."""
 
-_Show = Literal["value", "ref", "prose", "members"]
+_Show = DiffShow
 """How a field is shown: a quoted value, a bare id, just "changed", or added/removed members."""
 
 
 @dataclass(frozen=True)
 class _Field:
     name: str
-    show: _Show = "value"
-    label: str | None = None
-    """The word in the change text; the field name unless given ("" for none)."""
-    check_in: bool = False
-
-    @property
-    def word(self) -> str:
-        return self.name if self.label is None else self.label
+    show: _Show
+    word: str
+    check_in: bool
 
 
 @dataclass(frozen=True)
 class _Kind:
     fields: tuple[_Field, ...]
-    title: str | None = "title"
-    """The field shown after the dash when an item is added or removed."""
-    gone: str = "dropped"
-    """The word for a removed item."""
+    title: str | None
+    gone: str
 
 
-_TITLE = _Field("title")
-_OWNER = _Field("owner", "ref")
-_SUPPORTS = _Field("supports", "ref")
-_DESCRIPTION = _Field("description", "prose")
-_WHY = _Field("why", "prose")
-_CURRENT = _Field("current", check_in=True)
+_KINDS: dict[type, _Kind] = {}
 
-_KINDS: dict[type, _Kind] = {
-    Strategy: _Kind((_OWNER, _Field("reviewed"), _Field("purpose", "prose"))),
-    NorthStar: _Kind((_Field("id", "ref"), _Field("statement", "prose", ""), _Field("by", label="year"))),
-    Value: _Kind((_TITLE, _DESCRIPTION)),
-    Target: _Kind((_TITLE, _Field("by"), _DESCRIPTION)),
-    Choice: _Kind((_TITLE, _DESCRIPTION)),
-    TradeOff: _Kind((_TITLE, _WHY)),
-    TalentNeed: _Kind((_TITLE, _WHY)),
-    Company: _Kind((_Field("name"),)),
-    Year: _Kind((_Field("name"), _Field("start"), _Field("end"), _Field("theme")), title=None, gone="removed"),
-    Goal: _Kind((_TITLE, _DESCRIPTION, _OWNER, _Field("measure"), _SUPPORTS)),
-    Quarter: _Kind((_Field("name"), _Field("start"), _Field("end")), title=None, gone="removed"),
-    Person: _Kind((_Field("name"), _Field("title"), _Field("email")), title="name", gone="removed"),
-    Team: _Kind(
-        (
-            _Field("name"),
-            _Field("lead", "ref"),
-            _Field("parent", "ref"),
-            _Field("mission", "prose"),
-            _Field("members", "members"),
-        ),
-        title="name",
-        gone="removed",
-    ),
-    Objective: _Kind((_TITLE, _DESCRIPTION, _Field("type", "ref"), _OWNER, _SUPPORTS, _Field("weight"))),
-    KeyResult: _Kind(
-        (
-            _TITLE,
-            _OWNER,
-            _Field("metric"),
-            _Field("unit"),
-            _Field("baseline"),
-            _Field("target"),
-            _CURRENT,
-            _Field("confidence"),
-            _Field("weight"),
-        )
-    ),
-    Rock: _Kind((_TITLE, _OWNER, _Field("due"), _Field("status", "ref"), _SUPPORTS, _DESCRIPTION)),
-    Kpi: _Kind((_TITLE, _OWNER, _Field("unit"), _Field("target"), _Field("direction", "ref"), _CURRENT)),
-    CheckIn: _Kind(
-        (
-            _Field("value", label="changed:", check_in=True),
-            _Field("confidence", check_in=True),
-            _Field("note", "prose", check_in=True),
-        )
-    ),
-}
+
+def _kind(kind: type) -> _Kind:
+    """What the change log compares of a kind of item, and how, as its model's fields say (`Diff`)."""
+    found = _KINDS.get(kind)
+    if found is None:
+        model: type[Model] = kind
+        fields = []
+        for name, info in model.model_fields.items():
+            diff = next(m for m in info.metadata if isinstance(m, Diff))  # every field has one: a test says so
+            if diff.show not in ("key", "items"):
+                fields.append(_Field(name, diff.show, name if diff.label is None else diff.label, diff.check_in))
+        found = _KINDS[kind] = _Kind(tuple(fields), model.diff_title, model.diff_gone)
+    return found
+
 
 _VALUE_LIMIT = 60
 """Quoted text in a change is cut to this many characters."""
@@ -231,7 +180,7 @@ def _fields(subject: str, old: object, new: object) -> list[_Line]:
     if model is None:
         return []
     lines: list[_Line] = []
-    for field in _KINDS[type(model)].fields:
+    for field in _kind(type(model)).fields:
         before = getattr(old, field.name) if old is not None else None
         after = getattr(new, field.name) if new is not None else None
         if before != after and _canon(before, field.show) != _canon(after, field.show):
@@ -255,7 +204,7 @@ def _say(subject: str, field: _Field, before: object, after: object) -> str:
 
 def _dash(item: object) -> str:
     """` — <title>` for an item added or removed, if its kind has a title."""
-    title = _KINDS[type(item)].title
+    title = _kind(type(item)).title
     return f" — {_short(getattr(item, title), _TITLE_LIMIT)}" if title else ""
 
 
@@ -274,7 +223,7 @@ def _by_id(
         if before is None and after is not None:
             lines.append((added(after) if added else f"{subject(after)} added{_dash(after)}", False))
         elif after is None and before is not None:
-            gone = _KINDS[type(before)].gone
+            gone = _kind(type(before)).gone
             lines.append((removed(before) if removed else f"{subject(before)} {gone}{_dash(before)}", False))
         elif before is not None and after is not None and before is not after:  # the same object: unchanged
             lines += _fields(subject(after), before, after)
