@@ -54,6 +54,20 @@ def test_warnings_fail_only_with_strict(case_plan, tmp_path: Path) -> None:
     assert relaxed.stdout.endswith("plan: 0 errors, 1 warning\n")
 
 
+def test_dated_notices_never_fail_even_strict(case_plan, tmp_path: Path) -> None:
+    """A key result nobody checked in on is said, but whether the check passes does not depend on the date."""
+    case_plan("NS311-stale-key-result")
+    strict = run("check", "--strict", "--as-of", "2026-11-24", "plan", cwd=tmp_path)
+    assert strict.returncode == 0, strict.stdout
+    assert "notice NS311 key result 'meetings'" in strict.stdout
+    assert strict.stdout.endswith(
+        "plan: no errors or warnings (2 teams, 2 team plans), 2 notices (dated: they never fail a check)\n"
+    )
+    github = run("check", "--strict", "--format", "github", "--as-of", "2026-11-24", "plan", cwd=tmp_path)
+    assert github.returncode == 0
+    assert github.stdout.startswith("::notice file=plan/execution/2026-q4/sales.yml,line=8,col=13,title=NS311")
+
+
 def test_json_format(case_plan, tmp_path: Path) -> None:
     case_plan("NS206-baseline-is-target")
     done = run("check", "--format", "json", "--as-of", "2026-11-24", cwd=tmp_path)
@@ -64,6 +78,7 @@ def test_json_format(case_plan, tmp_path: Path) -> None:
         "as_of": "2026-11-24",
         "errors": 1,
         "warnings": 0,
+        "notices": 0,
         "problems": [
             {
                 "path": "plan/execution/2026-q4/sales.yml",

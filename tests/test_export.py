@@ -145,6 +145,7 @@ def test_known_key_result(exported: dict[str, Any]) -> None:
         "current": 41,
         "weight": 1,
         "progress": 0.6833,
+        "achieved": 0.6833,
         "band": "at-risk",
         "confidence": 0.7,
         "last_check_in": "2026-11-19",

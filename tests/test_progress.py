@@ -1,4 +1,4 @@
-"""Derived progress: linear, clamped, direction-agnostic, weighted; latest check-in wins."""
+"""Derived progress: linear, clamped, direction-agnostic, weighted; latest check-in wins; no data is not 0%."""
 
 from __future__ import annotations
 
@@ -6,7 +6,16 @@ from datetime import date
 
 import pytest
 from mkdocs_northstar.model import DEFAULT_BANDS, CheckIn, KeyResult, Objective
-from mkdocs_northstar.progress import band, confidence, current_value, kr_progress, objective_progress
+from mkdocs_northstar.progress import (
+    Rollup,
+    band,
+    confidence,
+    current_value,
+    kr_achieved,
+    kr_progress,
+    objective_rollup,
+    team_rollup,
+)
 
 
 def kr(baseline: float, target: float, **extra: object) -> KeyResult:
@@ -30,8 +39,18 @@ def test_linear_clamped(baseline: float, target: float, current: float, expected
     assert kr_progress(kr(baseline, target, current=current)) == pytest.approx(expected)
 
 
-def test_no_value_stands_at_baseline() -> None:
-    assert kr_progress(kr(0, 10)) == 0.0
+def test_no_value_is_no_data_not_zero() -> None:
+    assert kr_progress(kr(0, 10)) is None
+    assert kr_achieved(kr(0, 10)) is None
+
+
+@pytest.mark.parametrize(
+    ("baseline", "target", "current", "expected"),
+    [(0, 40, 42, 1.05), (0, 40, -8, -0.2), (11, 5, 4, 7 / 6), (0, 1e-300, 1, 1e6)],
+)
+def test_achieved_is_as_measured(baseline: float, target: float, current: float, expected: float) -> None:
+    """Over-achievement shows as measured (105%), a wrong-way value below 0; never infinite."""
+    assert kr_achieved(kr(baseline, target, current=current)) == pytest.approx(expected)
 
 
 def test_latest_check_in_wins_regardless_of_order() -> None:
@@ -65,8 +84,24 @@ def test_objective_is_weighted_mean() -> None:
             ],
         }
     )
-    assert objective_progress(objective) == pytest.approx(0.75)
-    assert objective_progress(Objective(id="e", title="E")) is None
+    assert objective_rollup(objective) == Rollup(pytest.approx(0.75), 2, 2)  # type: ignore[arg-type]
+    assert objective_rollup(Objective(id="e", title="E")) == Rollup(None, 0, 0)
+
+
+def test_a_half_reported_objective_counts_what_is_reported() -> None:
+    """The unreported half does not drag it down: 2 of 4 reported at 60% and 80% is 70%."""
+    krs = [
+        {"id": "a", "title": "A", "owner": "p", "baseline": 0, "target": 10, "current": 6},
+        {"id": "b", "title": "B", "owner": "p", "baseline": 0, "target": 10, "current": 8},
+        {"id": "c", "title": "C", "owner": "p", "baseline": 0, "target": 10},
+        {"id": "d", "title": "D", "owner": "p", "baseline": 0, "target": 10},
+    ]
+    half = Objective.model_validate({"id": "o", "title": "O", "key_results": krs})
+    none = Objective.model_validate({"id": "n", "title": "N", "key_results": krs[2:], "weight": 5})
+    assert objective_rollup(half) == Rollup(pytest.approx(0.7), 2, 4)  # type: ignore[arg-type]
+    assert objective_rollup(none) == Rollup(None, 0, 2)
+    assert team_rollup([half, none]) == Rollup(pytest.approx(0.7), 2, 6)  # type: ignore[arg-type]
+    assert team_rollup([none]) == Rollup(None, 0, 2)
 
 
 @pytest.mark.parametrize(

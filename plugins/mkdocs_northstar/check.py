@@ -38,6 +38,11 @@ class Report:
     def warnings(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "warning"]
 
+    @property
+    def notices(self) -> list[Problem]:
+        """Findings that depend on the date: said, never failing anything."""
+        return [p for p in self.problems if p.severity == "notice"]
+
 
 class UsageError(Exception):
     """The caller asked for something the plan does not have (e.g. an unknown period)."""

@@ -153,13 +153,15 @@ def cmd_check(plan_dir: Path, *, strict: bool, fmt: str, as_of: date | None, per
 
 
 def _summary(report: Report, plan_dir: Path) -> str:
-    errors, warnings = len(report.errors), len(report.warnings)
+    errors, warnings, notices = len(report.errors), len(report.warnings), len(report.notices)
+    also = f", {_count(notices, 'notice')} (dated: they never fail a check)" if notices else ""
     if not errors and not warnings:
         plan = report.plan
         teams = len(plan.teams.teams) if plan.teams else 0
         plans = len(plan.execution)
-        return f"{plan_dir.as_posix()}: no problems ({_count(teams, 'team')}, {_count(plans, 'team plan')})"
-    return f"{plan_dir.as_posix()}: {errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+        clean = "no errors or warnings" if notices else "no problems"
+        return f"{plan_dir.as_posix()}: {clean} ({_count(teams, 'team')}, {_count(plans, 'team plan')}){also}"
+    return f"{plan_dir.as_posix()}: {_count(errors, 'error')}, {_count(warnings, 'warning')}{also}"
 
 
 def _as_json(report: Report, failed: bool) -> dict[str, object]:
@@ -168,6 +170,7 @@ def _as_json(report: Report, failed: bool) -> dict[str, object]:
         "as_of": report.as_of.isoformat(),
         "errors": len(report.errors),
         "warnings": len(report.warnings),
+        "notices": len(report.notices),
         "problems": [
             {
                 "path": p.path.as_posix(),
@@ -190,7 +193,7 @@ def _escape(text: str, *, prop: bool = False) -> str:
 
 def _annotation(found: Problem) -> str:
     """A workflow command that shows the problem on the changed line of a pull request."""
-    level = "error" if found.severity == "error" else "warning"
+    level = found.severity
     props = [f"file={_escape(found.path.as_posix(), prop=True)}"]
     if found.line:
         props += [f"line={found.line}", f"col={found.col}"]

@@ -48,11 +48,12 @@ from mkdocs_northstar.progress import (
     current_value,
     kpi_on_target,
     kpi_value,
+    kr_achieved,
     kr_progress,
     last_check_in,
     latest,
-    objective_progress,
-    team_progress,
+    objective_rollup,
+    team_rollup,
 )
 from mkdocs_northstar.rules.context import current_period
 
@@ -228,7 +229,7 @@ def _opt_num(value: float | None) -> Number | None:
 
 
 def _ratio(value: float | None) -> Number | None:
-    """A 0..1 progress, rounded to `PROGRESS_PLACES`."""
+    """A progress (0..1, or beyond for `achieved`), rounded to `PROGRESS_PLACES`."""
     return None if value is None else _num(round(value, PROGRESS_PLACES))
 
 
@@ -337,13 +338,15 @@ class _Exporter:
 
     def work(self, path: Path, work: TeamPeriod) -> dict[str, Any]:
         objectives = [self.objective(work, o) for o in work.objectives]
-        progress = team_progress(work.objectives)
+        rollup = team_rollup(work.objectives)
         return {
             "team": work.team,
             "period": work.period,
             "file": _relative(path, self.plan.root),
-            "progress": _ratio(progress),
-            "band": self.band(progress),
+            "progress": _ratio(rollup.progress),
+            "band": self.band(rollup.progress),
+            "reported": rollup.reported,
+            "key_results_total": rollup.total,
             "objectives": objectives,
             "rocks": [self.rock(work, r) for r in work.rocks],
             "kpis": [_kpi(k) for k in work.kpis],
@@ -351,7 +354,7 @@ class _Exporter:
 
     def objective(self, work: TeamPeriod, objective: Objective) -> dict[str, Any]:
         key = (work.period, objective.id)
-        progress = objective_progress(objective)
+        rollup = objective_rollup(objective)
         return {
             "id": objective.id,
             "title": objective.title,
@@ -360,15 +363,17 @@ class _Exporter:
             "owner": objective.owner or self.leads.get(work.team),
             "supports": list(objective.supports),
             "weight": _num(objective.weight),
-            "progress": _ratio(progress),
-            "band": self.band(progress),
+            "progress": _ratio(rollup.progress),
+            "band": self.band(rollup.progress),
+            "reported": rollup.reported,
+            "key_results_total": rollup.total,
             "lineage": self.lineage(key),
             "strategic_roots": self.roots(key),
             "key_results": [self.key_result(kr) for kr in objective.key_results],
         }
 
     def key_result(self, kr: KeyResult) -> dict[str, Any]:
-        progress = kr_progress(kr)
+        progress, achieved = kr_progress(kr), kr_achieved(kr)
         return {
             "id": kr.id,
             "title": kr.title,
@@ -380,6 +385,7 @@ class _Exporter:
             "current": _opt_num(current_value(kr)),
             "weight": _num(kr.weight),
             "progress": _ratio(progress),
+            "achieved": _ratio(achieved),
             "band": self.band(progress),
             "confidence": _opt_num(confidence(kr)),
             "last_check_in": _day(last_check_in(kr)),

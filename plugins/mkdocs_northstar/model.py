@@ -56,7 +56,7 @@ def _one_owner(value: Any) -> Any:
     if isinstance(value, list):
         raise PydanticCustomError(
             "one_owner",
-            "names {count} owners; exactly one person owns it (name the others in the description)",
+            "names {count} owners; exactly one person owns it",
             {"count": len(value)},
         )
     return value
@@ -437,13 +437,11 @@ DEFAULT_BANDS = (
     Band(id="on-track", label="On track", min=0.7),
 )
 
-Severity = Literal["error", "warning"]
-
 
 class Settings(Model):
     """`northstar.yml` (optional): lint thresholds, rule severities and score bands."""
 
-    rules: dict[str, Annotated[Literal["error", "warning", "off"], BeforeValidator(_off)]] = {}
+    rules: dict[str, Annotated[Literal["error", "warning", "notice", "off"], BeforeValidator(_off)]] = {}
     """Severity per lint code, e.g. `NS306: off`."""
     max_objectives: int = Field(default=5, ge=1)
     min_key_results: int = Field(default=2, ge=1)

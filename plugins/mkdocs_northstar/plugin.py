@@ -1,4 +1,4 @@
-"""The MkDocs adapter: unpacks MkDocs objects and calls the core. Nothing else lives here."""
+"""The MkDocs adapter: unpacks MkDocs objects and calls the core. Options: docs/guide/configuration.md."""
 
 from __future__ import annotations
 
@@ -35,6 +35,7 @@ if TYPE_CHECKING:  # the server (and the HTTP and file-watching modules it needs
 log = get_plugin_logger("northstar")  # messages read "northstar: ...", the plugin's name in mkdocs.yml
 _WRITE_ERRORS = frozenset({errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM})
 """What writing the site can meet: a full disk or quota, a too-large file, no permission."""
+_LOG = {"error": log.error, "warning": log.warning, "notice": log.info}  # a notice never fails --strict
 T = TypeVar("T")
 
 
@@ -65,7 +66,6 @@ class NorthstarConfig(Config):
     churn_window_months = c.Type(int, default=12)
     nav_limit = c.Type(int, default=50)
     parallel = c.Deprecated(message="'parallel' has no effect any more: pages are rendered in the build's own process")
-    # each option is described in docs/guide/configuration.md
 
 
 class NorthstarPlugin(BasePlugin[NorthstarConfig]):
@@ -131,7 +131,7 @@ class NorthstarPlugin(BasePlugin[NorthstarConfig]):
         except UsageError as exc:
             raise PluginError(f"northstar: {exc}") from None
         for found in built.report.problems:
-            (log.error if found.severity == "error" else log.warning)(str(found.relative_to(self.base)))
+            _LOG[found.severity](str(found.relative_to(self.base)))
         if built.report.errors and self.command != "serve":
             count = len(built.report.errors)
             raise PluginError(f"northstar: the plan has {count} error{'s' * (count != 1)}; fix them to build")

@@ -15,7 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-Severity = Literal["error", "warning"]
+Severity = Literal["error", "warning", "notice"]
+"""An error stops a build; a warning fails `--strict`; a notice never fails anything: it is said,
+and the owners see it, but whether a plan publishes does not depend on it (date findings)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +29,9 @@ class Code:
     severity: Severity
     rationale: str
     configurable: bool = False
+    dated: bool = False
+    """It depends on the day the plan is judged at, not on what the files say: always a notice
+    (or off), so that one late team never stops the company's site."""
 
 
 _CODES = [
@@ -117,9 +122,10 @@ _CODES = [
     Code(
         "NS309",
         "stale-strategy",
-        "warning",
+        "notice",
         "Strategy changes rarely, but it must be reviewed at least yearly.",
         configurable=True,
+        dated=True,
     ),
     Code(
         "NS310",
@@ -131,17 +137,33 @@ _CODES = [
     Code(
         "NS311",
         "stale-key-result",
-        "warning",
+        "notice",
         "A key result nobody has checked in on recently is not being managed.",
         configurable=True,
+        dated=True,
     ),
     Code(
         "NS312",
         "date-outside-period",
         "warning",
-        "A rock due outside its quarter, a check-in before it or in the future, or a review in the future, "
-        "is usually a typo.",
+        "A rock due outside its quarter, or a check-in dated before its quarter starts, is usually a typo.",
         configurable=True,
+    ),
+    Code(
+        "NS313",
+        "date-ahead",
+        "notice",
+        "A check-in or review dated after the day the plan is judged at is a typo, or the clock is wrong.",
+        configurable=True,
+        dated=True,
+    ),
+    Code(
+        "NS314",
+        "overdue-rock",
+        "notice",
+        "A rock past its due date and not done needs a decision: finish it, mark it missed or drop it.",
+        configurable=True,
+        dated=True,
     ),
 ]
 

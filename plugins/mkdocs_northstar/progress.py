@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 
 from mkdocs_northstar.model import Band, CheckIn, KeyResult, Kpi, Objective
@@ -36,31 +37,59 @@ def confidence(kr: KeyResult) -> float | None:
     return kr.confidence
 
 
-def kr_progress(kr: KeyResult) -> float:
-    """Linear progress from baseline (0) to target (1), clamped; works for decreasing targets.
+ACHIEVED_LIMIT = 1e6
+"""`kr_achieved` stays within ± this (a million times the target): a span of almost nothing
+cannot make it infinite."""
 
-    With no value yet the key result stands at its baseline.
+
+def kr_achieved(kr: KeyResult) -> float | None:
+    """How far the latest value is from baseline (0) to target (1), as measured: above 1 when the
+    target is beaten, below 0 when the value went the wrong way; works for decreasing targets.
+
+    None when the key result has no value yet: no data is not 0%.
     """
     value = current_value(kr)
     span = kr.target - kr.baseline
     if value is None or span == 0:
-        return 0.0
-    return min(1.0, max(0.0, (value - kr.baseline) / span))
-
-
-def objective_progress(objective: Objective) -> float | None:
-    """The weighted mean of its key results' progress; None without key results."""
-    total = sum(kr.weight for kr in objective.key_results)
-    if not objective.key_results or total <= 0:
         return None
-    return sum(kr_progress(kr) * kr.weight for kr in objective.key_results) / total
+    return max(-ACHIEVED_LIMIT, min(ACHIEVED_LIMIT, (value - kr.baseline) / span))
 
 
-def team_progress(objectives: Sequence[Objective]) -> float | None:
-    """A team's period progress: its objectives' progress weighted by their `weight`; None if none is measured."""
-    measured = [(o.weight, p) for o in objectives if (p := objective_progress(o)) is not None]
-    total = sum(w for w, _ in measured)
-    return sum(w * p for w, p in measured) / total if measured and total > 0 else None
+def kr_progress(kr: KeyResult) -> float | None:
+    """`kr_achieved` held to 0..1, as roll-ups count it; None without a value."""
+    achieved = kr_achieved(kr)
+    return None if achieved is None else min(1.0, max(0.0, achieved))
+
+
+@dataclass(frozen=True)
+class Rollup:
+    """Progress rolled up from key results: only those with a value count, and it says how many do."""
+
+    progress: float | None
+    """The weighted mean over the key results that have a value; None when none has."""
+    reported: int
+    """How many key results have a value."""
+    total: int
+    """How many key results there are."""
+
+
+def objective_rollup(objective: Objective) -> Rollup:
+    """The weighted mean of the progress of its key results that have a value."""
+    measured = [(kr.weight, p) for kr in objective.key_results if (p := kr_progress(kr)) is not None]
+    return Rollup(_mean(measured), len(measured), len(objective.key_results))
+
+
+def team_rollup(objectives: Sequence[Objective]) -> Rollup:
+    """A team's period progress: its objectives' progress weighted by their `weight`, over the
+    objectives with any key result reported."""
+    rollups = [(o.weight, objective_rollup(o)) for o in objectives]
+    measured = [(w, r.progress) for w, r in rollups if r.progress is not None]
+    return Rollup(_mean(measured), sum(r.reported for _, r in rollups), sum(r.total for _, r in rollups))
+
+
+def _mean(weighted: Sequence[tuple[float, float]]) -> float | None:
+    total = sum(w for w, _ in weighted)
+    return sum(w * p for w, p in weighted) / total if weighted and total > 0 else None
 
 
 def kpi_value(kpi: Kpi) -> float | None:

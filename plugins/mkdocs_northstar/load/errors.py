@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import types
+from collections import defaultdict
 from datetime import date, datetime
 from typing import Annotated, Any, Union, get_args, get_origin
 
@@ -59,11 +60,28 @@ def describe_error(error: ErrorDetails, kind: str, model_cls: type[BaseModel], d
             )
         return code, f"{where}missing required key {name!r}", False
     if kind_of_error == "one_owner":
-        return _owner_code(kind, loc), f"{where}{name} {error['msg']}", False
+        return _owner_code(kind, loc), f"{where}{name} {error['msg']} ({_OTHERS[_list_of(loc)]})", False
     if kind_of_error.startswith("NS"):  # about a whole list item (loc ends at its index): name that item
         here = _where(data, loc) if loc and isinstance(loc[-1], int) else where
         return kind_of_error, f"{here}{error['msg']}", False
     return "NS112", f"{where}{name}: {_explain(kind_of_error, error, value)}", False
+
+
+_OTHERS: defaultdict[str, str] = defaultdict(
+    lambda: "name the others in its description",  # goals, objectives, rocks
+    {
+        "key_results": "name the others in the objective's description",
+        "kpis": "the others can be members of the team, in teams.yml",
+        "teams": "list the others under `members`",
+        "": "the others can advise; one leader decides",  # the strategy's owner
+    },
+)
+"""Where the people who share the work can be named, by the list the item is in."""
+
+
+def _list_of(loc: tuple[Any, ...]) -> str:
+    """The name of the innermost list of items `loc` is in ("" at the top of a file)."""
+    return next((part for part in reversed(loc[:-1]) if isinstance(part, str)), "")
 
 
 def _owner_code(kind: str, loc: tuple[Any, ...]) -> str:

@@ -30,15 +30,17 @@ from mkdocs_northstar.model import (
 )
 from mkdocs_northstar.pages.urls import Urls
 from mkdocs_northstar.progress import (
+    Rollup,
     band,
     confidence,
     current_value,
     kpi_on_target,
     kpi_value,
+    kr_achieved,
     kr_progress,
     last_check_in,
-    objective_progress,
-    team_progress,
+    objective_rollup,
+    team_rollup,
 )
 
 
@@ -55,12 +57,32 @@ class Link:
 
 @dataclass(frozen=True)
 class Measure:
+    """Progress as the pages show it. A missing measure (None) means no data yet, never 0%."""
+
     progress: float
+    """0..1, what the band is judged on."""
     band: Band
+    achieved: float | None = None
+    """A key result's progress as measured, beyond 0..1 when the value is past the target or
+    behind the baseline; None for roll-ups, which count at most 100%."""
+    reported: int = 1
+    """How many key results the figure is made of."""
+    total: int = 1
+    """How many key results there are: when more than `reported`, the figure is partial."""
 
     @property
     def percent(self) -> int:
+        """What the page prints: the measured value for a key result (105% when beaten)."""
+        return round((self.progress if self.achieved is None else self.achieved) * 100)
+
+    @property
+    def width(self) -> int:
+        """The bar's filled share, 0..100."""
         return round(self.progress * 100)
+
+    @property
+    def partial(self) -> bool:
+        return self.reported < self.total
 
 
 @dataclass(frozen=True)
@@ -68,7 +90,8 @@ class KeyResultView:
     kr: KeyResult
     owner: Link | None
     current: float | None
-    measure: Measure
+    measure: Measure | None
+    """None when the key result has no value yet."""
     confidence: float | None
     last_check_in: date | None
 
@@ -224,8 +247,18 @@ def build_views(
     return views
 
 
-def _measure(progress: float | None, bands: list[Band]) -> Measure | None:
-    return None if progress is None else Measure(progress, band(progress, bands))
+def _measure(rollup: Rollup, bands: list[Band]) -> Measure | None:
+    """A roll-up's measure; None when none of its key results has a value."""
+    if rollup.progress is None:
+        return None
+    return Measure(rollup.progress, band(rollup.progress, bands), None, rollup.reported, rollup.total)
+
+
+def _kr_measure(kr: KeyResult, bands: list[Band]) -> Measure | None:
+    progress, achieved = kr_progress(kr), kr_achieved(kr)
+    if progress is None:
+        return None
+    return Measure(progress, band(progress, bands), achieved)
 
 
 def _objective(views: Views, team: str, objective: Objective) -> ObjectiveView:
@@ -238,12 +271,11 @@ def _objective(views: Views, team: str, objective: Objective) -> ObjectiveView:
             kr,
             views.person(kr.owner),
             current_value(kr),
-            Measure(progress, band(progress, views.bands)),
+            _kr_measure(kr, views.bands),
             confidence(kr),
             last_check_in(kr),
         )
         for kr in objective.key_results
-        for progress in (kr_progress(kr),)
     ]
     owner = views.person(objective.owner) or (
         views.person(team_entry.item.lead) if team_entry is not None and team_entry.kind == "team" else None
@@ -253,7 +285,7 @@ def _objective(views: Views, team: str, objective: Objective) -> ObjectiveView:
         objective,
         team_link,
         owner,
-        _measure(objective_progress(objective), views.bands),
+        _measure(objective_rollup(objective), views.bands),
         views.lineage((period, objective.id)),
         krs,
         link,
@@ -302,7 +334,7 @@ def _team_view(
 ) -> TeamView:
     """The view of `team` and its subteams."""
     objectives, rocks, kpis = team_work.get(team.id, ([], [], []))
-    mean = team_progress([o.objective for o in objectives])
+    mean = team_rollup([o.objective for o in objectives])
     parent_entry = views.index.get(None, team.parent) if team.parent else None
     link = Link(team.name, "team", views.urls.path("teams", team.id) if "teams" in views.pages else "", "", team.id)
     lead = views.person(team.lead)

@@ -45,6 +45,12 @@ def _settings_problems(loaded: Loaded) -> list[Problem]:
         elif not CODES[code].configurable:
             msg = f"{code} cannot be configured: it always applies (the NS3xx lint rules, except NS302, can)"
             out.append(problem("NS112", path, pos, msg))
+        elif CODES[code].dated and loaded.plan.settings.rules[code] in ("error", "warning"):
+            msg = (
+                f"{code} depends on the date, so it never fails a build (one late team must not stop "
+                "the site): set it to notice or off"
+            )
+            out.append(problem("NS112", path, pos, msg))
     return out
 
 
@@ -61,4 +67,6 @@ def _configured(loaded: Loaded, found: Problem) -> Problem | None:
         match = _IGNORE.search(doc.lines[found.line - 1])
         if match and found.code in re.split(r"[ ,]+", match.group(1)):
             return None
+    if setting and code.dated and setting != "notice":
+        return found  # refused in northstar.yml (NS112): the finding stays a notice
     return replace(found, severity=setting) if setting else found

@@ -119,7 +119,7 @@ def _strategy(ctx: Context) -> Iterator[Problem]:
     limit = ctx.plan.settings.review_months
     if strategy.reviewed > ctx.as_of:
         msg = f"strategy reviewed {strategy.reviewed}, after the as-of date {ctx.as_of}; date a review when it happens"
-        yield ctx.problem("NS312", path, ("reviewed",), msg)
+        yield ctx.problem("NS313", path, ("reviewed",), msg)
     elif ctx.as_of > add_months(strategy.reviewed, limit):
         msg = (
             f"strategy last reviewed {strategy.reviewed}, more than {limit} months before {ctx.as_of}; "
@@ -227,7 +227,8 @@ def _stale(ctx: Context) -> Iterator[Problem]:
 
 
 def _dates(ctx: Context) -> Iterator[Problem]:
-    """NS312: rocks due outside their quarter; check-ins before it starts or after the as-of date."""
+    """NS312: rocks due outside their quarter, check-ins before it starts; NS313: check-ins after the
+    as-of date; NS314: rocks past due and not done."""
     quarters = {q.id: q for _, q in ctx.plan.quarters()}
     for path, work in ctx.plan.execution:
         quarter = quarters.get(work.period)
@@ -238,6 +239,12 @@ def _dates(ctx: Context) -> Iterator[Problem]:
             if not quarter.start <= rock.due <= quarter.end:
                 msg = f"rock {rock.id!r} is due {rock.due}, outside {span}"
                 yield ctx.problem("NS312", path, ("rocks", r, "due"), msg)
+            if rock.due < ctx.as_of and rock.status not in ("done", "missed", "dropped"):
+                msg = (
+                    f"rock {rock.id!r} was due {rock.due} and is {rock.status}; "
+                    "mark it done, missed or dropped, or move its due date"
+                )
+                yield ctx.problem("NS314", path, ("rocks", r, "due"), msg)
         dated: list[tuple[Loc, str, list[CheckIn]]] = [
             (("objectives", o, "key_results", k), kr.id, kr.check_ins)
             for o, objective in enumerate(work.objectives)
@@ -249,8 +256,7 @@ def _dates(ctx: Context) -> Iterator[Problem]:
                 when = check_in.date
                 if when < quarter.start:
                     msg = f"{ident!r}: check-in dated {when}, before {span} starts"
+                    yield ctx.problem("NS312", path, (*loc, "check_ins", c, "date"), msg)
                 elif when > ctx.as_of:
                     msg = f"{ident!r}: check-in dated {when}, after the as-of date {ctx.as_of}"
-                else:
-                    continue
-                yield ctx.problem("NS312", path, (*loc, "check_ins", c, "date"), msg)
+                    yield ctx.problem("NS313", path, (*loc, "check_ins", c, "date"), msg)
