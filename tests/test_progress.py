@@ -7,10 +7,12 @@ from datetime import date
 import pytest
 from mkdocs_northstar.model import DEFAULT_BANDS, CheckIn, KeyResult, Objective
 from mkdocs_northstar.progress import (
+    Pace,
     Rollup,
     band,
     confidence,
     current_value,
+    expected_share,
     kr_achieved,
     kr_progress,
     objective_rollup,
@@ -84,8 +86,8 @@ def test_objective_is_weighted_mean() -> None:
             ],
         }
     )
-    assert objective_rollup(objective) == Rollup(pytest.approx(0.75), 2, 2)  # type: ignore[arg-type]
-    assert objective_rollup(Objective(id="e", title="E")) == Rollup(None, 0, 0)
+    assert objective_rollup(objective) == Rollup(pytest.approx(0.75), 2, 2, pytest.approx(0.75))  # type: ignore[arg-type]
+    assert objective_rollup(Objective(id="e", title="E")) == Rollup(None, 0, 0, None)
 
 
 def test_a_half_reported_objective_counts_what_is_reported() -> None:
@@ -98,10 +100,10 @@ def test_a_half_reported_objective_counts_what_is_reported() -> None:
     ]
     half = Objective.model_validate({"id": "o", "title": "O", "key_results": krs})
     none = Objective.model_validate({"id": "n", "title": "N", "key_results": krs[2:], "weight": 5})
-    assert objective_rollup(half) == Rollup(pytest.approx(0.7), 2, 4)  # type: ignore[arg-type]
-    assert objective_rollup(none) == Rollup(None, 0, 2)
-    assert team_rollup([half, none]) == Rollup(pytest.approx(0.7), 2, 6)  # type: ignore[arg-type]
-    assert team_rollup([none]) == Rollup(None, 0, 2)
+    assert objective_rollup(half) == Rollup(pytest.approx(0.7), 2, 4, pytest.approx(0.7))  # type: ignore[arg-type]
+    assert objective_rollup(none) == Rollup(None, 0, 2, None)
+    assert team_rollup([half, none]) == Rollup(pytest.approx(0.7), 2, 6, pytest.approx(0.7))  # type: ignore[arg-type]
+    assert team_rollup([none]) == Rollup(None, 0, 2, None)
 
 
 @pytest.mark.parametrize(
@@ -117,3 +119,46 @@ def test_a_half_reported_objective_counts_what_is_reported() -> None:
 )
 def test_bands(value: float, expected: str) -> None:
     assert band(value, DEFAULT_BANDS).id == expected
+
+
+Q4 = (date(2026, 10, 1), date(2026, 12, 31))
+
+
+@pytest.mark.parametrize(
+    ("as_of", "expected"),
+    [
+        (date(2026, 9, 30), None),  # before the quarter: not started
+        (date(2026, 10, 1), 0.0),  # the first week: nothing expected yet
+        (date(2026, 10, 7), 0.0),
+        (date(2026, 11, 11), 35 / 85),  # week 6 of 13
+        (date(2026, 12, 31), 1.0),
+        (date(2027, 2, 1), 1.0),
+    ],
+)
+def test_expected_share_is_linear_after_a_week(as_of: date, expected: float | None) -> None:
+    assert expected_share(*Q4, as_of) == (None if expected is None else pytest.approx(expected))
+    assert expected_share(*Q4, as_of, pace="end") == (None if expected is None else 1.0)
+
+
+def test_on_pace_at_week_six_is_on_track() -> None:
+    """37% at week 6 of 13 is on pace (41% expected): on track, not the 37% of a full target."""
+    pace = Pace(expected_share(*Q4, date(2026, 11, 11)))
+    bands = list(DEFAULT_BANDS)
+    assert band(pace.score(0.37) or 0, bands).id == "on-track"
+    assert band(Pace().score(0.37) or 0, bands).id == "off-track"  # judged against the whole target
+    assert band(pace.score(0.37, confidence=0.6) or 0, bands).id == "on-track"  # the owner is fairly sure
+    assert band(pace.score(0.37, confidence=0.3) or 0, bands).id == "at-risk"  # the owner doubts it
+    assert band(pace.score(0.0) or 0, bands).id == "off-track"
+    assert Pace(None).score(0.5) is None  # the quarter has not begun
+
+
+def test_early_on_the_owner_s_confidence_counts_most() -> None:
+    early = Pace(expected_share(*Q4, date(2026, 10, 10)))
+    assert early.score(0.0, confidence=0.8) == pytest.approx(0.8 * (1 - early.expected) if early.expected else 0.8)
+    assert Pace(1.0).score(0.55, confidence=0.9) == pytest.approx(0.55)  # at the end, the numbers alone
+
+
+def test_an_aspirational_key_result_at_seventy_percent_is_a_success() -> None:
+    at_end = Pace(1.0)
+    assert at_end.score(0.7, aspirational=True) == 1.0
+    assert at_end.score(0.7) == pytest.approx(0.7)

@@ -147,7 +147,7 @@ def test_render_for_other_generators_builds_without_the_plugin(tmp_path: Path) -
     sidebar = page(project / "plain-site", "strategy/").select_one("nav.md-nav--primary")
     assert "../teams/sales/" in [a["href"] for a in sidebar.select("a[href]")]  # the plugin's navigation
     row = article(project / "plain-site", "teams/sales-alberta/").find("tr", id="ab-new-accounts")
-    assert row.find_all("td")[3].get_text(" ", strip=True) == "68% At risk"
+    assert row.find_all("td")[3].get_text(" ", strip=True) == "68% On track"
 
 
 def test_render_never_overwrites_files_it_did_not_write(tmp_path: Path) -> None:

@@ -90,7 +90,11 @@ def test_progress_shows_number_and_band_not_only_colour(example_site: Path) -> N
     row = article(example_site, "teams/sales-alberta/").find("tr", id="ab-new-accounts")
     cells = [td.get_text(" ", strip=True) for td in row.find_all("td")]
     assert cells[2] == "0 → 41 → 60 accounts"
-    assert cells[3] == "68% At risk"  # (41 - 0) / (60 - 0)
+    # (41 - 0) / (60 - 0); ahead of the 56% expected by 24 November, with confidence 0.7: on track
+    assert cells[3] == "68% On track"
+    bar = row.find(class_="ns-bar")
+    assert bar["aria-label"] == "68% On track, 56% expected by now"
+    assert bar.find(class_="ns-expected")["style"] == "left: 56%"
     assert cells[5] == "2026-11-19"
 
 

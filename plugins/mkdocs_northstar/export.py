@@ -43,13 +43,16 @@ from mkdocs_northstar.model import (
 )
 from mkdocs_northstar.problems import did_you_mean
 from mkdocs_northstar.progress import (
+    Pace,
     band,
     confidence,
     current_value,
+    expected_share,
     kpi_on_target,
     kpi_value,
     kr_achieved,
     kr_progress,
+    kr_score,
     last_check_in,
     latest,
     objective_rollup,
@@ -124,7 +127,7 @@ def export_plan(
     if period is not None and period not in quarter_ids:
         raise UsageError(f"unknown period {period!r}{did_you_mean(period, quarter_ids)}")
     _, quarter = current_period(plan, report.as_of, period)
-    exporter = _Exporter(plan, report.index, list(bands or plan.settings.score_bands))
+    exporter = _Exporter(plan, report.index, list(bands or plan.settings.score_bands), report.as_of)
     return {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
@@ -301,12 +304,23 @@ def _check_in(check_in: CheckIn) -> dict[str, Any]:
 class _Exporter:
     """What needs the index or the bands: lineage, strategic roots and measured progress."""
 
-    def __init__(self, plan: Plan, index: Index, bands: list[Band]) -> None:
+    def __init__(self, plan: Plan, index: Index, bands: list[Band], as_of: date) -> None:
         self.plan, self.index, self.bands = plan, index, bands
         self.leads = {t.id: t.lead for t in plan.teams.teams} if plan.teams is not None else {}
+        settings = plan.settings
+        self.paces = {
+            q.id: Pace(
+                expected_share(q.start, q.end, as_of, pace=settings.pace, grace_days=settings.grace_days),
+                settings.aspirational_bar,
+            )
+            for _, q in plan.quarters()
+        }
 
-    def band(self, progress: float | None) -> str | None:
-        return None if progress is None else band(progress, self.bands).id
+    def band(self, progress: float | None, score: float | None) -> str | None:
+        """The status band: None without progress, `not-started` before the period begins."""
+        if progress is None:
+            return None
+        return "not-started" if score is None else band(score, self.bands).id
 
     def roots(self, key: Key) -> list[str]:
         return sorted(self.index.strategic_roots(key))
@@ -338,13 +352,16 @@ class _Exporter:
 
     def work(self, path: Path, work: TeamPeriod) -> dict[str, Any]:
         objectives = [self.objective(work, o) for o in work.objectives]
-        rollup = team_rollup(work.objectives)
+        pace = self.paces.get(work.period, Pace())
+        rollup = team_rollup(work.objectives, pace)
         return {
             "team": work.team,
             "period": work.period,
             "file": _relative(path, self.plan.root),
             "progress": _ratio(rollup.progress),
-            "band": self.band(rollup.progress),
+            "expected": _ratio(pace.expected),
+            "score": _ratio(rollup.score),
+            "band": self.band(rollup.progress, rollup.score),
             "reported": rollup.reported,
             "key_results_total": rollup.total,
             "objectives": objectives,
@@ -354,7 +371,9 @@ class _Exporter:
 
     def objective(self, work: TeamPeriod, objective: Objective) -> dict[str, Any]:
         key = (work.period, objective.id)
-        rollup = objective_rollup(objective)
+        pace = self.paces.get(work.period, Pace())
+        rollup = objective_rollup(objective, pace)
+        aspirational = objective.type == "aspirational"
         return {
             "id": objective.id,
             "title": objective.title,
@@ -364,16 +383,18 @@ class _Exporter:
             "supports": list(objective.supports),
             "weight": _num(objective.weight),
             "progress": _ratio(rollup.progress),
-            "band": self.band(rollup.progress),
+            "score": _ratio(rollup.score),
+            "band": self.band(rollup.progress, rollup.score),
             "reported": rollup.reported,
             "key_results_total": rollup.total,
             "lineage": self.lineage(key),
             "strategic_roots": self.roots(key),
-            "key_results": [self.key_result(kr) for kr in objective.key_results],
+            "key_results": [self.key_result(kr, pace, aspirational) for kr in objective.key_results],
         }
 
-    def key_result(self, kr: KeyResult) -> dict[str, Any]:
+    def key_result(self, kr: KeyResult, pace: Pace, aspirational: bool) -> dict[str, Any]:
         progress, achieved = kr_progress(kr), kr_achieved(kr)
+        score = kr_score(kr, pace, aspirational=aspirational)
         return {
             "id": kr.id,
             "title": kr.title,
@@ -386,7 +407,8 @@ class _Exporter:
             "weight": _num(kr.weight),
             "progress": _ratio(progress),
             "achieved": _ratio(achieved),
-            "band": self.band(progress),
+            "score": _ratio(score),
+            "band": self.band(progress, score),
             "confidence": _opt_num(confidence(kr)),
             "last_check_in": _day(last_check_in(kr)),
             "check_ins": [_check_in(c) for c in kr.check_ins],

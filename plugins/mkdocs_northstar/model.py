@@ -453,6 +453,13 @@ class Settings(Model):
     """How many pages a site may have before the build refuses it (a plan of 100,000 people
     would write gigabytes): raise it for a plan that is really that large."""
     score_bands: list[Band] = Field(default=list(DEFAULT_BANDS), min_length=1)
+    pace: Literal["linear", "end"] = "linear"
+    """What is expected of a key result by the as-of date: `linear` (evenly through the quarter,
+    after `grace_days`) or `end` (the whole target, as at the quarter's end)."""
+    grace_days: int = Field(default=7, ge=0, le=92)
+    """With `linear` pace: the first days of a quarter, in which no progress is expected yet."""
+    aspirational_bar: float = Field(default=0.7, gt=0, le=1)
+    """The share of its target that counts as success for a key result of an aspirational objective."""
 
     @field_validator("score_bands")
     @classmethod

@@ -62,6 +62,46 @@ def kr_progress(kr: KeyResult) -> float | None:
 
 
 @dataclass(frozen=True)
+class Pace:
+    """What is expected of work by the as-of date, and how its status is judged (see the
+    "How progress and status are worked out" guide)."""
+
+    expected: float | None = 1.0
+    """The share of the target expected by now, 0..1; None before the period starts."""
+    aspirational_bar: float = 0.7
+    """The share of its target an aspirational objective's key results need to succeed."""
+
+    def score(self, progress: float, *, aspirational: bool = False, confidence: float | None = None) -> float | None:
+        """0..1, what the status band is judged on; None before the period starts.
+
+        Progress is compared with what is expected by now (at most 1). Early in the period the
+        owner's latest confidence, when given, counts most; by its end, the numbers alone.
+        """
+        if self.expected is None:
+            return None
+        wanted = self.expected * (self.aspirational_bar if aspirational else 1.0)
+        on_pace = 1.0 if wanted <= 0 else min(1.0, progress / wanted)
+        if confidence is None:
+            return on_pace
+        return self.expected * on_pace + (1 - self.expected) * confidence
+
+
+def expected_share(start: date, end: date, as_of: date, *, pace: str = "linear", grace_days: int = 7) -> float | None:
+    """How much of a period's targets is expected by `as_of`: None before the period starts.
+
+    `linear`: nothing in the first `grace_days`, then evenly to all of it on the last day.
+    `end`: all of it from the start (work is judged against the whole target, as at the end).
+    """
+    if as_of < start:
+        return None
+    if pace == "end" or as_of >= end:
+        return 1.0
+    days = (end - start).days + 1 - grace_days
+    elapsed = (as_of - start).days + 1 - grace_days
+    return 0.0 if days <= 0 or elapsed <= 0 else min(1.0, elapsed / days)
+
+
+@dataclass(frozen=True)
 class Rollup:
     """Progress rolled up from key results: only those with a value count, and it says how many do."""
 
@@ -71,20 +111,40 @@ class Rollup:
     """How many key results have a value."""
     total: int
     """How many key results there are."""
+    score: float | None = None
+    """What the status is judged on: the weighted mean of the parts' scores (see `Pace.score`);
+    None without progress, or before the period starts."""
 
 
-def objective_rollup(objective: Objective) -> Rollup:
-    """The weighted mean of the progress of its key results that have a value."""
-    measured = [(kr.weight, p) for kr in objective.key_results if (p := kr_progress(kr)) is not None]
-    return Rollup(_mean(measured), len(measured), len(objective.key_results))
+def kr_score(kr: KeyResult, pace: Pace, *, aspirational: bool = False) -> float | None:
+    """A key result's status score: its progress against the pace, with its owner's confidence."""
+    progress = kr_progress(kr)
+    if progress is None:
+        return None
+    return pace.score(progress, aspirational=aspirational, confidence=confidence(kr))
 
 
-def team_rollup(objectives: Sequence[Objective]) -> Rollup:
+def objective_rollup(objective: Objective, pace: Pace = Pace()) -> Rollup:
+    """The weighted mean of the progress (and of the scores) of its key results that have a value."""
+    aspirational = objective.type == "aspirational"
+    measured = [
+        (kr.weight, p, kr_score(kr, pace, aspirational=aspirational))
+        for kr in objective.key_results
+        if (p := kr_progress(kr)) is not None
+    ]
+    progress = _mean([(w, p) for w, p, _ in measured])
+    scores = [(w, s) for w, _, s in measured if s is not None]
+    return Rollup(progress, len(measured), len(objective.key_results), _mean(scores))
+
+
+def team_rollup(objectives: Sequence[Objective], pace: Pace = Pace()) -> Rollup:
     """A team's period progress: its objectives' progress weighted by their `weight`, over the
     objectives with any key result reported."""
-    rollups = [(o.weight, objective_rollup(o)) for o in objectives]
+    rollups = [(o.weight, objective_rollup(o, pace)) for o in objectives]
     measured = [(w, r.progress) for w, r in rollups if r.progress is not None]
-    return Rollup(_mean(measured), sum(r.reported for _, r in rollups), sum(r.total for _, r in rollups))
+    scores = [(w, r.score) for w, r in rollups if r.score is not None]
+    reported, total = sum(r.reported for _, r in rollups), sum(r.total for _, r in rollups)
+    return Rollup(_mean(measured), reported, total, _mean(scores))
 
 
 def _mean(weighted: Sequence[tuple[float, float]]) -> float | None:

@@ -74,6 +74,8 @@ LABELS: dict[str, str] = {
     "dropped": "dropped",
     "no_value": "no data yet",
     "reported": "%s of %s key results reported",
+    "period_not_started": "Not started yet",
+    "expected_by_now": "%s%% expected by now",
     "errors_title": "The plan has problems",
     "errors_intro": "Northstar could not build the plan pages. Fix these and save; the page reloads.",
     "more": "more",

@@ -152,7 +152,17 @@ def prepare_site(
     """
     plan = report.loaded.plan
     year, quarter = current_period(plan, report.as_of, options.period)
-    views = build_views(plan, report.index, options.urls, year, quarter, bands=options.bands, pages=options.pages)
+    views = build_views(
+        plan,
+        report.index,
+        options.urls,
+        year,
+        quarter,
+        bands=options.bands,
+        pages=options.pages,
+        as_of=report.as_of,
+        not_started=options.labels["period_not_started"],
+    )
     past = archivable(report, history, quarter) if isinstance(history, History) else []
     if "archive" in options.pages and past and options.archived is None:
         link = Link(options.labels["archive"], "page", options.urls.path("archive", "index"))

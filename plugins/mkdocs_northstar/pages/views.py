@@ -30,14 +30,17 @@ from mkdocs_northstar.model import (
 )
 from mkdocs_northstar.pages.urls import Urls
 from mkdocs_northstar.progress import (
+    Pace,
     Rollup,
     band,
     confidence,
     current_value,
+    expected_share,
     kpi_on_target,
     kpi_value,
     kr_achieved,
     kr_progress,
+    kr_score,
     last_check_in,
     objective_rollup,
     team_rollup,
@@ -60,8 +63,9 @@ class Measure:
     """Progress as the pages show it. A missing measure (None) means no data yet, never 0%."""
 
     progress: float
-    """0..1, what the band is judged on."""
+    """0..1, the share of the target reached (what roll-ups count)."""
     band: Band
+    """The status, judged on `score`: progress against the pace, with the owner's confidence."""
     achieved: float | None = None
     """A key result's progress as measured, beyond 0..1 when the value is past the target or
     behind the baseline; None for roll-ups, which count at most 100%."""
@@ -80,9 +84,17 @@ class Measure:
         """The bar's filled share, 0..100."""
         return round(self.progress * 100)
 
+    expected: float | None = None
+    """The share of the target expected by the as-of date (a mark on the bar); None when the
+    whole target is expected, or before the period starts."""
+
     @property
     def partial(self) -> bool:
         return self.reported < self.total
+
+    @property
+    def expected_percent(self) -> int | None:
+        return None if self.expected is None or not 0 < self.expected < 1 else round(self.expected * 100)
 
 
 @dataclass(frozen=True)
@@ -182,6 +194,10 @@ class Views:
     bands: list[Band]
     pages: frozenset[str] = frozenset({"strategy", "teams", "people"})
     """The kinds of page that exist: links to any other are shown as plain text."""
+    pace: Pace = field(default_factory=Pace)
+    """What is expected of this period's work by the as-of date."""
+    not_started: Band = field(default_factory=lambda: Band(id="not-started", label="Not started", min=0))
+    """The status of work whose period has not begun."""
     teams: dict[str, TeamView] = field(default_factory=dict)
     roots: list[TeamView] = field(default_factory=list)
     people: dict[str, Accountability] = field(default_factory=dict)
@@ -221,12 +237,32 @@ def build_views(
     *,
     bands: Sequence[Band] | None = None,
     pages: Iterable[str] = ("strategy", "teams", "people"),
+    as_of: date | None = None,
+    not_started: str = "Not started",
 ) -> Views:
     """Resolve the plan for `quarter` into views (with `bands` instead of the plan's own, if given).
 
-    Links point only to the kinds of page in `pages`.
+    Links point only to the kinds of page in `pages`. Work is judged against the pace expected
+    by `as_of` (without it, against the whole target); `not_started` names the status of work
+    whose quarter has not begun.
     """
-    views = Views(plan, index, urls, year, quarter, list(bands or plan.settings.score_bands), frozenset(pages))
+    settings = plan.settings
+    expected = (
+        expected_share(quarter.start, quarter.end, as_of, pace=settings.pace, grace_days=settings.grace_days)
+        if quarter is not None and as_of is not None
+        else 1.0
+    )
+    views = Views(
+        plan,
+        index,
+        urls,
+        year,
+        quarter,
+        list(bands or settings.score_bands),
+        frozenset(pages),
+        Pace(expected, settings.aspirational_bar),
+        Band(id="not-started", label=not_started, min=0),
+    )
     period = quarter.id if quarter else None
     objective_views: dict[Key, ObjectiveView] = {}
     team_work: dict[str, tuple[list[ObjectiveView], list[RockView], list[KpiView]]] = {}
@@ -247,18 +283,24 @@ def build_views(
     return views
 
 
-def _measure(rollup: Rollup, bands: list[Band]) -> Measure | None:
+def _status(views: Views, score: float | None) -> Band:
+    return views.not_started if score is None else band(score, views.bands)
+
+
+def _measure(views: Views, rollup: Rollup) -> Measure | None:
     """A roll-up's measure; None when none of its key results has a value."""
     if rollup.progress is None:
         return None
-    return Measure(rollup.progress, band(rollup.progress, bands), None, rollup.reported, rollup.total)
+    status = _status(views, rollup.score)
+    return Measure(rollup.progress, status, None, rollup.reported, rollup.total, views.pace.expected)
 
 
-def _kr_measure(kr: KeyResult, bands: list[Band]) -> Measure | None:
+def _kr_measure(views: Views, kr: KeyResult, objective: Objective) -> Measure | None:
     progress, achieved = kr_progress(kr), kr_achieved(kr)
     if progress is None:
         return None
-    return Measure(progress, band(progress, bands), achieved)
+    score = kr_score(kr, views.pace, aspirational=objective.type == "aspirational")
+    return Measure(progress, _status(views, score), achieved, expected=views.pace.expected)
 
 
 def _objective(views: Views, team: str, objective: Objective) -> ObjectiveView:
@@ -271,7 +313,7 @@ def _objective(views: Views, team: str, objective: Objective) -> ObjectiveView:
             kr,
             views.person(kr.owner),
             current_value(kr),
-            _kr_measure(kr, views.bands),
+            _kr_measure(views, kr, objective),
             confidence(kr),
             last_check_in(kr),
         )
@@ -285,7 +327,7 @@ def _objective(views: Views, team: str, objective: Objective) -> ObjectiveView:
         objective,
         team_link,
         owner,
-        _measure(objective_rollup(objective), views.bands),
+        _measure(views, objective_rollup(objective, views.pace)),
         views.lineage((period, objective.id)),
         krs,
         link,
@@ -334,7 +376,7 @@ def _team_view(
 ) -> TeamView:
     """The view of `team` and its subteams."""
     objectives, rocks, kpis = team_work.get(team.id, ([], [], []))
-    mean = team_rollup([o.objective for o in objectives])
+    mean = team_rollup([o.objective for o in objectives], views.pace)
     parent_entry = views.index.get(None, team.parent) if team.parent else None
     link = Link(team.name, "team", views.urls.path("teams", team.id) if "teams" in views.pages else "", "", team.id)
     lead = views.person(team.lead)
@@ -352,7 +394,7 @@ def _team_view(
         objectives,
         rocks,
         kpis,
-        _measure(mean, views.bands),
+        _measure(views, mean),
         team.id in team_work,
     )
     views.teams[team.id] = view
