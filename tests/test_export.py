@@ -148,13 +148,25 @@ def test_known_key_result(exported: dict[str, Any]) -> None:
         "achieved": 0.6833,
         "score": 0.8694,  # ahead of the 56% expected by 24 November, with confidence 0.7
         "band": "on-track",
+        "rolled_up_from": [],
+        "supports": [],
         "confidence": 0.7,
         "last_check_in": "2026-11-19",
     }
     assert kr["check_ins"] == [
         {"date": "2026-10-22", "value": 19, "confidence": 0.65, "note": ""},
-        {"date": "2026-11-05", "value": 28, "confidence": 0.6, "note": ""},
-        {"date": "2026-11-19", "value": 41, "confidence": 0.7, "note": ""},
+        {
+            "date": "2026-11-05",
+            "value": 28,
+            "confidence": 0.6,
+            "note": "Edmonton distributors slower to sign than Calgary.",
+        },
+        {
+            "date": "2026-11-19",
+            "value": 41,
+            "confidence": 0.7,
+            "note": "Two Calgary distributors signed together; the second Edmonton rep starts in December.",
+        },
     ]
 
 

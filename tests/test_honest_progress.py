@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import shutil
+from datetime import date, timedelta
 from pathlib import Path
 
 import jsonschema
 import yaml
+from bs4 import BeautifulSoup
 from mkdocs_northstar.build import Builder, Settings
 from mkdocs_northstar.export import EXPORT_SCHEMA
 
@@ -83,3 +86,113 @@ def test_the_example_a_year_later_still_publishes_strictly(tmp_path: Path) -> No
     assert "notice NS311" in done.stderr  # still said, at the information level
     assert "WARNING" not in done.stderr
     assert "2027-11-24" in article(project / "site", "strategy/").get_text()
+
+
+def _strip(path: Path, *, keep: set[str] = frozenset()) -> dict:  # type: ignore[assignment]
+    """Remove every value from the key results of one team file (but those in `keep`)."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    for objective in data.get("objectives", []):
+        for kr in objective.get("key_results", []):
+            if kr["id"] not in keep:
+                kr.pop("check_ins", None)
+                kr.pop("current", None)
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return data
+
+
+def test_a_cascade_scored_only_at_the_leaves_rolls_up_to_the_top(tmp_path: Path) -> None:
+    """Sales and leadership report nothing of their own: their objectives show what supports them."""
+    plan = tmp_path / "plan"
+    shutil.copytree(ROOT / "plan", plan)
+    q4 = plan / "execution" / "2026-q4"
+    for team in ("leadership", "sales"):
+        _strip(q4 / f"{team}.yml")
+    built = Builder(plan).build(Settings(pages=("teams",), as_of=AS_OF))
+    assert built.site is not None and built.export is not None
+    exported = json.loads(built.export.content)
+    jsonschema.Draft202012Validator(EXPORT_SCHEMA).validate(exported)
+    work = {(w["team"], w["period"]): w for w in exported["work"]}
+    objectives = {o["id"]: o for w in work.values() if w["period"] == "2026-q4" for o in w["objectives"]}
+    pipeline = objectives["sales-mid-market-pipeline"]
+    supporters = [objectives[i] for i in ("ab-new-logos", "ab-building-products", "bc-lower-mainland-growth")]
+    assert pipeline["rolled_up_from"] == ["ab-new-logos", "ab-building-products", "bc-lower-mainland-growth"]
+    weights = [s["weight"] for s in supporters]
+    expected = sum(w * s["progress"] for w, s in zip(weights, supporters, strict=True)) / sum(weights)
+    assert pipeline["progress"] == round(expected, 4)
+    growth = objectives["lead-mid-market-growth"]  # two levels up: sales' objectives, themselves rolled up
+    assert growth["progress"] is not None and growth["progress"] > 0
+    assert growth["rolled_up_from"] == ["sales-mid-market-pipeline", "sales-account-retention"]
+    assert work[("leadership", "2026-q4")]["progress"] is not None
+    sales = next(p.content.decode() for p in built.site.pages if p.path == "teams/sales.md")
+    assert "Rolled up from" in sales and "rolled up" in sales
+    rolled = sales[sales.index("Rolled up from") :].split("</small>", 1)[0]
+    assert "ab-new-logos" in rolled and "Win mid-market manufacturers" in rolled
+
+
+def test_a_key_result_that_supports_a_parent_key_result_rolls_up_into_it(tmp_path: Path) -> None:
+    plan = tmp_path / "plan"
+    shutil.copytree(ROOT / "plan", plan)
+    q4 = plan / "execution" / "2026-q4"
+    sales = _strip(q4 / "sales.yml")
+    parent_kr = sales["objectives"][0]["key_results"][0]["id"]
+    alberta = yaml.safe_load((q4 / "sales-alberta.yml").read_text(encoding="utf-8"))
+    child = alberta["objectives"][0]["key_results"][0]
+    child["supports"] = [parent_kr]
+    (q4 / "sales-alberta.yml").write_text(
+        yaml.safe_dump(alberta, sort_keys=False, allow_unicode=True), encoding="utf-8"
+    )
+    built = Builder(plan).build(Settings(pages=("teams",), as_of=AS_OF))
+    assert built.report.errors == []
+    assert built.export is not None
+    exported = json.loads(built.export.content)
+    krs = {
+        kr["id"]: kr
+        for w in exported["work"]
+        if w["period"] == "2026-q4"
+        for o in w["objectives"]
+        for kr in o["key_results"]
+    }
+    assert krs[parent_kr]["rolled_up_from"] == [child["id"]]
+    assert krs[parent_kr]["progress"] == krs[child["id"]]["progress"]
+    assert krs[parent_kr]["achieved"] is None  # nothing measured of its own
+    assert krs[child["id"]]["supports"] == [parent_kr]
+
+
+def test_every_check_in_note_is_on_its_team_page_and_a_kpi_shows_its_last_13_weeks(tmp_path: Path) -> None:
+    plan = tmp_path / "plan"
+    shutil.copytree(ROOT / "plan", plan)
+    path = plan / "execution" / "2026-q4" / "sales-bc.yml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    kpi = data["kpis"][0]
+    kpi.pop("current", None)
+    target = kpi["target"]
+    up = kpi.get("direction", "up") == "up"
+    values = [target + (1 if (week % 4) else -1) * (1 if up else -1) for week in range(20)]  # every 4th misses
+    kpi["check_ins"] = [
+        {"date": (date(2026, 7, 2) + timedelta(weeks=week)).isoformat(), "value": v} for week, v in enumerate(values)
+    ]
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    built = Builder(plan).build(Settings(pages=("teams",), as_of=AS_OF))
+    assert built.site is not None, built.report.errors
+    pages = {p.path: p.content.decode("utf-8") for p in built.site.pages}
+    notes = 0
+    for team_file in (plan / "execution" / "2026-q4").glob("*.yml"):
+        team = yaml.safe_load(team_file.read_text(encoding="utf-8"))
+        page = pages[f"teams/{team['team']}.md"]
+        for objective in team.get("objectives", []):
+            for kr in objective.get("key_results", []):
+                for check_in in kr.get("check_ins", []):
+                    if check_in.get("note"):
+                        notes += 1
+                        assert html.escape(check_in["note"].split(";")[0], quote=False) in page, check_in["note"]
+    assert notes >= 3
+    bc = BeautifulSoup(pages["teams/sales-bc.md"], "html.parser")
+    row = bc.find("tr", id=kpi["id"])
+    cells = row.select(".ns-weeks li")
+    assert len(cells) == 13
+    met = [(v >= target) if up else (v <= target) for v in values][-13:]
+    assert [c.select_one("[aria-hidden]").get_text() for c in cells] == ["✓" if hit else "✗" for hit in met]
+    hits = sum(met)
+    assert f"{hits} of 13 met" in row.get_text()
+    streak = len(met) - max(i for i, hit in enumerate(met) if hit != met[-1]) - 1
+    assert f"{'met' if met[-1] else 'missed'} {streak} in a row" in row.get_text()

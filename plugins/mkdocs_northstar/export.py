@@ -22,6 +22,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any, Final
 
+from mkdocs_northstar.cascade import Cascade, Cascaded
 from mkdocs_northstar.check import Report, UsageError
 from mkdocs_northstar.index import Index, Key
 from mkdocs_northstar.model import (
@@ -56,7 +57,6 @@ from mkdocs_northstar.progress import (
     last_check_in,
     latest,
     objective_rollup,
-    team_rollup,
 )
 from mkdocs_northstar.rules.context import current_period
 
@@ -308,13 +308,14 @@ class _Exporter:
         self.plan, self.index, self.bands = plan, index, bands
         self.leads = {t.id: t.lead for t in plan.teams.teams} if plan.teams is not None else {}
         settings = plan.settings
-        self.paces = {
+        self.paces: dict[str | None, Pace] = {
             q.id: Pace(
                 expected_share(q.start, q.end, as_of, pace=settings.pace, grace_days=settings.grace_days),
                 settings.aspirational_bar,
             )
             for _, q in plan.quarters()
         }
+        self.cascade = Cascade(index, self.paces)
 
     def band(self, progress: float | None, score: float | None) -> str | None:
         """The status band: None without progress, `not-started` before the period begins."""
@@ -353,7 +354,7 @@ class _Exporter:
     def work(self, path: Path, work: TeamPeriod) -> dict[str, Any]:
         objectives = [self.objective(work, o) for o in work.objectives]
         pace = self.paces.get(work.period, Pace())
-        rollup = team_rollup(work.objectives, pace)
+        rollup = self.cascade.team(work.period, list(work.objectives))
         return {
             "team": work.team,
             "period": work.period,
@@ -372,7 +373,8 @@ class _Exporter:
     def objective(self, work: TeamPeriod, objective: Objective) -> dict[str, Any]:
         key = (work.period, objective.id)
         pace = self.paces.get(work.period, Pace())
-        rollup = objective_rollup(objective, pace)
+        cascaded = self.cascade.of(key) if key in self.index.entries else Cascaded(objective_rollup(objective, pace))
+        rollup = cascaded.rollup
         aspirational = objective.type == "aspirational"
         return {
             "id": objective.id,
@@ -387,14 +389,20 @@ class _Exporter:
             "band": self.band(rollup.progress, rollup.score),
             "reported": rollup.reported,
             "key_results_total": rollup.total,
+            "rolled_up_from": [k[1] for k in cascaded.rolled_from],
             "lineage": self.lineage(key),
             "strategic_roots": self.roots(key),
-            "key_results": [self.key_result(kr, pace, aspirational) for kr in objective.key_results],
+            "key_results": [self.key_result(work, kr, pace, aspirational) for kr in objective.key_results],
         }
 
-    def key_result(self, kr: KeyResult, pace: Pace, aspirational: bool) -> dict[str, Any]:
+    def key_result(self, work: TeamPeriod, kr: KeyResult, pace: Pace, aspirational: bool) -> dict[str, Any]:
         progress, achieved = kr_progress(kr), kr_achieved(kr)
         score = kr_score(kr, pace, aspirational=aspirational)
+        rolled_from: tuple[Key, ...] = ()
+        key = (work.period, kr.id)
+        if progress is None and key in self.index.parent_of:
+            cascaded = self.cascade.of(key)
+            progress, score, rolled_from = cascaded.rollup.progress, cascaded.rollup.score, cascaded.rolled_from
         return {
             "id": kr.id,
             "title": kr.title,
@@ -409,6 +417,8 @@ class _Exporter:
             "achieved": _ratio(achieved),
             "score": _ratio(score),
             "band": self.band(progress, score),
+            "rolled_up_from": [k[1] for k in rolled_from],
+            "supports": list(kr.supports),
             "confidence": _opt_num(confidence(kr)),
             "last_check_in": _day(last_check_in(kr)),
             "check_ins": [_check_in(c) for c in kr.check_ins],

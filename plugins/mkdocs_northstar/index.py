@@ -64,7 +64,8 @@ class Index:
     entries: dict[Key, Entry] = field(default_factory=dict)
     duplicates: list[tuple[Entry, Entry]] = field(default_factory=list)
     supports: dict[Key, list[tuple[int, str]]] = field(default_factory=dict)
-    """Item key -> (position in its `supports` list, referenced id) for objectives, rocks, goals."""
+    """Item key -> (position in its `supports` list, referenced id) for objectives, key results,
+    rocks and goals."""
     parent_of: dict[Key, Key] = field(default_factory=dict)
     """Key result -> its objective."""
     work: dict[tuple[str, str], tuple[Path, TeamPeriod]] = field(default_factory=dict)
@@ -200,3 +201,5 @@ def _index_objective(index: Index, path: Path, work: TeamPeriod, o: int, objecti
         kr_entry = Entry("key-result", kr.id, kr.title, path, (*loc, "key_results", k), kr, period, team)
         if index.add(kr_entry):
             index.parent_of[kr_entry.key] = entry.key
+            if kr.supports:
+                index.supports[kr_entry.key] = list(enumerate(kr.supports))

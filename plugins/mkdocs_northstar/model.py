@@ -351,6 +351,9 @@ class KeyResult(Model):
     """The current value, for teams that do not keep dated check-ins."""
     confidence: Annotated[Score | None, SHOWN] = None
     weight: Annotated[float, SHOWN] = Field(default=1, gt=0, le=1000)
+    supports: Annotated[list[Ref], REF] = []
+    """Ids of key results (or objectives) of a parent team this key result delivers part of: with
+    no check-ins of its own, such a parent key result shows the progress of what supports it."""
     check_ins: Annotated[CheckIns, ITEMS] = []
 
     @model_validator(mode="after")

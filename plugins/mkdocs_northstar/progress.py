@@ -152,6 +152,75 @@ def _mean(weighted: Sequence[tuple[float, float]]) -> float | None:
     return sum(w * p for w, p in weighted) / total if weighted and total > 0 else None
 
 
+def history(check_ins: Sequence[CheckIn]) -> list[CheckIn]:
+    """Check-ins oldest first (the file's order on a tie)."""
+    return sorted(check_ins, key=lambda c: c.date)
+
+
+def latest_note(check_ins: Sequence[CheckIn]) -> CheckIn | None:
+    """The newest check-in that has a note."""
+    noted = [c for c in history(check_ins) if c.note.strip()]
+    return noted[-1] if noted else None
+
+
+TREND_WIDTH, TREND_HEIGHT = 80, 20
+"""The size of a trend line, in SVG units."""
+
+
+def trend(kr: KeyResult) -> str | None:
+    """SVG polyline points of a key result's check-ins: time across, progress up (baseline at the
+    bottom, target at the top, a little room beyond both); None with fewer than two check-ins."""
+    points = history(kr.check_ins)
+    span = kr.target - kr.baseline
+    if len(points) < 2 or span == 0:
+        return None
+    first, last = points[0].date, points[-1].date
+    days = max(1, (last - first).days)
+
+    def y(value: float) -> float:
+        share = min(1.2, max(-0.2, (value - kr.baseline) / span))
+        return round(TREND_HEIGHT - 2 - (share + 0.2) / 1.4 * (TREND_HEIGHT - 4), 1)
+
+    return " ".join(f"{round((c.date - first).days / days * (TREND_WIDTH - 4) + 2, 1)},{y(c.value)}" for c in points)
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    """A KPI's recent weeks: each check-in against the target, the hit rate and the current streak."""
+
+    cells: list[tuple[CheckIn, bool]]
+    """The last `SCORECARD_WEEKS` check-ins, oldest first, each with whether it met the target."""
+    hits: int
+    streak: int
+    """How many of the newest check-ins in a row share the newest one's result."""
+
+    @property
+    def hit_rate(self) -> float:
+        return self.hits / len(self.cells) if self.cells else 0.0
+
+    @property
+    def streak_hit(self) -> bool:
+        return bool(self.cells) and self.cells[-1][1]
+
+
+SCORECARD_WEEKS = 13
+"""A quarter of weekly check-ins."""
+
+
+def scorecard(kpi: Kpi) -> Scorecard | None:
+    """The KPI's last `SCORECARD_WEEKS` check-ins judged against its target; None without any."""
+    recent = history(kpi.check_ins)[-SCORECARD_WEEKS:]
+    if not recent:
+        return None
+    cells = [(c, c.value >= kpi.target if kpi.direction == "up" else c.value <= kpi.target) for c in recent]
+    streak = 0
+    for _, hit in reversed(cells):
+        if hit != cells[-1][1]:
+            break
+        streak += 1
+    return Scorecard(cells, sum(hit for _, hit in cells), streak)
+
+
 def kpi_value(kpi: Kpi) -> float | None:
     """A KPI's latest value: the newest check-in, else `current`."""
     newest = latest(kpi.check_ins)

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
+from mkdocs_northstar.cascade import Cascade, Cascaded
 from mkdocs_northstar.index import Entry, Index, Key
 from mkdocs_northstar.model import (
     Band,
+    CheckIn,
     Choice,
     Goal,
     KeyResult,
@@ -32,18 +34,23 @@ from mkdocs_northstar.pages.urls import Urls
 from mkdocs_northstar.progress import (
     Pace,
     Rollup,
+    Scorecard,
     band,
     confidence,
     current_value,
     expected_share,
+    history,
     kpi_on_target,
     kpi_value,
     kr_achieved,
     kr_progress,
     kr_score,
     last_check_in,
+    latest_note,
     objective_rollup,
+    scorecard,
     team_rollup,
+    trend,
 )
 
 
@@ -87,6 +94,8 @@ class Measure:
     expected: float | None = None
     """The share of the target expected by the as-of date (a mark on the bar); None when the
     whole target is expected, or before the period starts."""
+    rolled_from: tuple[Link, ...] = ()
+    """The work this figure was rolled up from (see `mkdocs_northstar.cascade`); empty when it is its own."""
 
     @property
     def partial(self) -> bool:
@@ -106,6 +115,12 @@ class KeyResultView:
     """None when the key result has no value yet."""
     confidence: float | None
     last_check_in: date | None
+    history: list[CheckIn] = field(default_factory=list)
+    """Every check-in, oldest first."""
+    note: CheckIn | None = None
+    """The newest check-in with a note."""
+    trend: str | None = None
+    """SVG polyline points of the check-ins (see `progress.trend`); None with fewer than two."""
 
 
 @dataclass(frozen=True)
@@ -136,6 +151,8 @@ class KpiView:
     owner: Link | None
     value: float | None
     on_target: bool | None
+    scorecard: Scorecard | None = None
+    """The last 13 check-ins against the target; None without check-ins."""
 
 
 @dataclass(frozen=True)
@@ -198,6 +215,8 @@ class Views:
     """What is expected of this period's work by the as-of date."""
     not_started: Band = field(default_factory=lambda: Band(id="not-started", label="Not started", min=0))
     """The status of work whose period has not begun."""
+    cascade: Cascade | None = None
+    """Progress rolled up through the cascade, for this period's objectives and key results."""
     teams: dict[str, TeamView] = field(default_factory=dict)
     roots: list[TeamView] = field(default_factory=list)
     people: dict[str, Accountability] = field(default_factory=dict)
@@ -263,6 +282,7 @@ def build_views(
         Pace(expected, settings.aspirational_bar),
         Band(id="not-started", label=not_started, min=0),
     )
+    views.cascade = Cascade(index, {quarter.id if quarter else None: views.pace})
     period = quarter.id if quarter else None
     objective_views: dict[Key, ObjectiveView] = {}
     team_work: dict[str, tuple[list[ObjectiveView], list[RockView], list[KpiView]]] = {}
@@ -287,18 +307,27 @@ def _status(views: Views, score: float | None) -> Band:
     return views.not_started if score is None else band(score, views.bands)
 
 
-def _measure(views: Views, rollup: Rollup) -> Measure | None:
+def _measure(views: Views, rollup: Rollup, rolled_from: tuple[Key, ...] = ()) -> Measure | None:
     """A roll-up's measure; None when none of its key results has a value."""
     if rollup.progress is None:
         return None
     status = _status(views, rollup.score)
-    return Measure(rollup.progress, status, None, rollup.reported, rollup.total, views.pace.expected)
+    sources = tuple(views.link_of(views.index.entries[key]) for key in rolled_from)
+    return Measure(rollup.progress, status, None, rollup.reported, rollup.total, views.pace.expected, sources)
+
+
+def _cascaded(views: Views, key: Key) -> Cascaded | None:
+    return views.cascade.of(key) if views.cascade is not None and key in views.index.entries else None
 
 
 def _kr_measure(views: Views, kr: KeyResult, objective: Objective) -> Measure | None:
     progress, achieved = kr_progress(kr), kr_achieved(kr)
     if progress is None:
-        return None
+        period = views.quarter.id if views.quarter else None
+        rolled = _cascaded(views, (period, kr.id))
+        if rolled is None or rolled.rollup.progress is None:
+            return None
+        return _measure(views, replace(rolled.rollup, reported=1, total=1), rolled.rolled_from)
     score = kr_score(kr, views.pace, aspirational=objective.type == "aspirational")
     return Measure(progress, _status(views, score), achieved, expected=views.pace.expected)
 
@@ -316,6 +345,9 @@ def _objective(views: Views, team: str, objective: Objective) -> ObjectiveView:
             _kr_measure(views, kr, objective),
             confidence(kr),
             last_check_in(kr),
+            history(kr.check_ins),
+            latest_note(kr.check_ins),
+            trend(kr),
         )
         for kr in objective.key_results
     ]
@@ -327,11 +359,18 @@ def _objective(views: Views, team: str, objective: Objective) -> ObjectiveView:
         objective,
         team_link,
         owner,
-        _measure(views, objective_rollup(objective, views.pace)),
+        _objective_measure(views, period, objective),
         views.lineage((period, objective.id)),
         krs,
         link,
     )
+
+
+def _objective_measure(views: Views, period: str | None, objective: Objective) -> Measure | None:
+    rolled = _cascaded(views, (period, objective.id))
+    if rolled is None:
+        return _measure(views, objective_rollup(objective, views.pace))
+    return _measure(views, rolled.rollup, rolled.rolled_from)
 
 
 def _rock(views: Views, team: str, rock: Rock) -> RockView:
@@ -342,7 +381,7 @@ def _rock(views: Views, team: str, rock: Rock) -> RockView:
 
 
 def _kpi(views: Views, kpi: Kpi) -> KpiView:
-    return KpiView(kpi, views.person(kpi.owner), kpi_value(kpi), kpi_on_target(kpi))
+    return KpiView(kpi, views.person(kpi.owner), kpi_value(kpi), kpi_on_target(kpi), scorecard(kpi))
 
 
 def _cascade(views: Views, objective_views: dict[Key, ObjectiveView]) -> None:
@@ -376,7 +415,9 @@ def _team_view(
 ) -> TeamView:
     """The view of `team` and its subteams."""
     objectives, rocks, kpis = team_work.get(team.id, ([], [], []))
-    mean = team_rollup([o.objective for o in objectives], views.pace)
+    period = views.quarter.id if views.quarter else None
+    mine = [o.objective for o in objectives]
+    mean = views.cascade.team(period, mine) if views.cascade is not None else team_rollup(mine, views.pace)
     parent_entry = views.index.get(None, team.parent) if team.parent else None
     link = Link(team.name, "team", views.urls.path("teams", team.id) if "teams" in views.pages else "", "", team.id)
     lead = views.person(team.lead)
