@@ -25,14 +25,14 @@ def _without_data(plan: Path) -> None:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         for objective in data.get("objectives", []):
             for kr in objective.get("key_results", []):
-                kr.pop("check_ins", None)
-                kr.pop("current", None)
-                kr.pop("confidence", None)
+                for key in ("check_ins", "current", "confidence", "grade", "done"):
+                    kr.pop(key, None)
         for kpi in data.get("kpis", []):
             kpi.pop("check_ins", None)
             kpi.pop("current", None)
         for rock in data.get("rocks", []):
             rock["status"] = "not-started"
+            rock.pop("done", None)
         path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
 
 

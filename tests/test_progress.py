@@ -15,6 +15,7 @@ from mkdocs_northstar.progress import (
     expected_share,
     kr_achieved,
     kr_progress,
+    kr_score,
     objective_rollup,
     team_rollup,
 )
@@ -162,3 +163,49 @@ def test_an_aspirational_key_result_at_seventy_percent_is_a_success() -> None:
     at_end = Pace(1.0)
     assert at_end.score(0.7, aspirational=True) == 1.0
     assert at_end.score(0.7) == pytest.approx(0.7)
+
+
+def _kr(**fields: object) -> KeyResult:
+    return KeyResult.model_validate({"id": "k", "title": "K", "owner": "p", **fields})
+
+
+def test_a_milestone_is_done_or_not_by_its_due_date() -> None:
+    due = date(2026, 12, 11)
+    pace = Pace(0.5, as_of=date(2026, 11, 24))
+    late = Pace(1.0, as_of=date(2026, 12, 20))
+    open_ = _kr(kind="milestone", due=due)
+    assert kr_progress(open_, pace.as_of) is None  # not due yet: nothing to report, not 0%
+    assert kr_progress(open_, late.as_of) == 0.0 and kr_score(open_, late) == 0.0  # past due, not done
+    done = _kr(kind="milestone", due=due, done=date(2026, 12, 15))
+    assert kr_progress(done, pace.as_of) == 1.0 and kr_score(done, late) == 1.0  # done, if late
+
+
+def test_a_level_to_hold_scores_the_readings_that_held_it() -> None:
+    uptime = _kr(
+        kind="hold",
+        target=99.5,
+        check_ins=[
+            {"date": f"2026-10-{d:02d}", "value": v} for d, v in [(7, 99.9), (14, 99.2), (21, 99.6), (28, 99.5)]
+        ],
+    )
+    assert kr_achieved(uptime) == 0.75
+    assert kr_score(uptime, Pace(0.3)) == 0.75
+    below = _kr(kind="hold", target=2, direction="down", current=1.5)
+    assert kr_achieved(below) == 1.0
+    assert kr_achieved(_kr(kind="hold", target=2)) is None  # no reading yet
+
+
+def test_a_grade_closes_any_kind() -> None:
+    graded = _kr(baseline=0, target=10, current=2, grade="70%")
+    assert graded.grade == pytest.approx(0.7)
+    assert kr_achieved(graded) == pytest.approx(0.7)
+    assert kr_score(graded, Pace(0.2, as_of=date(2026, 10, 20))) == pytest.approx(0.7)  # final, not paced
+    assert kr_achieved(_kr(kind="milestone", grade=1)) == 1
+
+
+def test_each_kind_asks_for_what_it_needs() -> None:
+    with pytest.raises(ValueError, match="missing required key 'baseline'"):
+        _kr(target=10)
+    with pytest.raises(ValueError, match="missing required key 'target'"):
+        _kr(kind="hold")
+    assert _kr(kind="milestone").baseline is None

@@ -66,7 +66,7 @@ class Cascade:
         return self.paces.get(key[0], Pace())
 
     def _key_result(self, key: Key, kr: KeyResult) -> Cascaded:
-        progress = kr_progress(kr)
+        progress = kr_progress(kr, self._pace(key).as_of)
         if progress is not None:
             parent = self.index.entries[self.index.parent_of[key]].item
             score = kr_score(kr, self._pace(key), aspirational=parent.type == "aspirational")

@@ -312,6 +312,7 @@ class _Exporter:
             q.id: Pace(
                 expected_share(q.start, q.end, as_of, pace=settings.pace, grace_days=settings.grace_days),
                 settings.aspirational_bar,
+                as_of,
             )
             for _, q in plan.quarters()
         }
@@ -396,7 +397,7 @@ class _Exporter:
         }
 
     def key_result(self, work: TeamPeriod, kr: KeyResult, pace: Pace, aspirational: bool) -> dict[str, Any]:
-        progress, achieved = kr_progress(kr), kr_achieved(kr)
+        progress, achieved = kr_progress(kr, pace.as_of), kr_achieved(kr, pace.as_of)
         score = kr_score(kr, pace, aspirational=aspirational)
         rolled_from: tuple[Key, ...] = ()
         key = (work.period, kr.id)
@@ -409,8 +410,13 @@ class _Exporter:
             "owner": kr.owner,
             "metric": kr.metric,
             "unit": kr.unit,
-            "baseline": _num(kr.baseline),
-            "target": _num(kr.target),
+            "kind": kr.kind,
+            "baseline": _opt_num(kr.baseline),
+            "target": _opt_num(kr.target),
+            "direction": kr.direction,
+            "due": _day(kr.due),
+            "done": _day(kr.done),
+            "grade": _opt_num(kr.grade),
             "current": _opt_num(current_value(kr)),
             "weight": _num(kr.weight),
             "progress": _ratio(progress),
@@ -433,6 +439,7 @@ class _Exporter:
             "owner": rock.owner,
             "due": rock.due.isoformat(),
             "status": rock.status,
+            "done": _day(rock.done),
             "supports": list(rock.supports),
             "lineage": self.lineage(key),
             "strategic_roots": self.roots(key),

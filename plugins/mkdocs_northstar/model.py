@@ -337,16 +337,42 @@ CheckIns = Annotated[list[CheckIn], AfterValidator(_one_per_day)]
 """Dated readings, at most one a day: two on one day would leave 'the latest' to the file's order."""
 
 
+def _percent(value: Any) -> Any:
+    """A grade written `70%` is 0.7."""
+    if isinstance(value, str) and value.strip().endswith("%"):
+        try:
+            return float(value.strip()[:-1]) / 100
+        except ValueError:
+            return value
+    return value
+
+
 class KeyResult(Model):
-    """A measurable outcome with exactly one owner. Progress is derived, never typed in."""
+    """A measurable outcome with exactly one owner. Progress is derived, never typed in.
+
+    Three kinds: `number` (from `baseline` to `target`), `milestone` (done or not, by `due`) and
+    `hold` (stay at or above `target`, or at or below it with `direction: down`, at every check-in).
+    A `grade` at the quarter's end closes any of them.
+    """
 
     id: Annotated[Id, KEY]
     title: Annotated[Str, SHOWN]
     owner: Annotated[Owner, REF]
+    kind: Annotated[Literal["number", "milestone", "hold"], REF] = "number"
     metric: Annotated[Str, SHOWN] = ""
     unit: Annotated[Str, SHOWN] = ""
-    baseline: Annotated[float, SHOWN]
-    target: Annotated[float, SHOWN]
+    baseline: Annotated[float | None, SHOWN] = None
+    """The value at the start (progress 0); a `number` key result needs it."""
+    target: Annotated[float | None, SHOWN] = None
+    """The value to reach (`number`), or the level to hold (`hold`)."""
+    direction: Annotated[Literal["up", "down"], REF] = "up"
+    """For `hold`: `up` stays at or above `target`, `down` at or below it."""
+    due: Annotated[date | None, SHOWN] = None
+    """For `milestone`: when it is due."""
+    done: Annotated[date | None, Diff(check_in=True)] = None
+    """For `milestone`: the day it was done (a day after `due` is done late)."""
+    grade: Annotated[Score | None, BeforeValidator(_percent), Diff(check_in=True)] = None
+    """The grade given at the quarter's end, 0 to 1 (or `70%`): it closes the key result, whatever its kind."""
     current: Annotated[float | None, Diff(check_in=True)] = None
     """The current value, for teams that do not keep dated check-ins."""
     confidence: Annotated[Score | None, SHOWN] = None
@@ -358,9 +384,16 @@ class KeyResult(Model):
 
     @model_validator(mode="after")
     def _measurable(self) -> KeyResult:
-        """Progress is (value - baseline) / (target - baseline): a span past what a number holds
-        would show every value as 0%."""
-        if not math.isfinite(self.target - self.baseline):
+        """A number needs a baseline and a target a number can hold the span of; a level to hold, a target."""
+        wanted = {"number": ("baseline", "target"), "hold": ("target",), "milestone": ()}[self.kind]
+        missing = [name for name in wanted if getattr(self, name) is None]
+        if missing:
+            raise PydanticCustomError(
+                "NS111",
+                "missing required key {key} (a {kind} key result needs it; other kinds: number, milestone, hold)",
+                {"key": repr(missing[0]), "kind": self.kind},
+            )
+        if self.kind == "number" and not math.isfinite((self.target or 0) - (self.baseline or 0)):
             raise PydanticCustomError(
                 "NS112",
                 "baseline and target are too far apart to measure progress between them; "
@@ -395,6 +428,8 @@ class Rock(Model):
     owner: Annotated[Owner, REF]
     due: Annotated[date, SHOWN]
     status: Annotated[RockStatus, REF] = "not-started"
+    done: Annotated[date | None, Diff(check_in=True)] = None
+    """The day it was done: after `due`, it shows as done late."""
     supports: Annotated[list[Ref], REF] = []
     description: Annotated[Text, PROSE] = ""
 

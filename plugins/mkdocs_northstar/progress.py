@@ -42,22 +42,40 @@ ACHIEVED_LIMIT = 1e6
 cannot make it infinite."""
 
 
-def kr_achieved(kr: KeyResult) -> float | None:
-    """How far the latest value is from baseline (0) to target (1), as measured: above 1 when the
-    target is beaten, below 0 when the value went the wrong way; works for decreasing targets.
+def kr_achieved(kr: KeyResult, as_of: date | None = None) -> float | None:
+    """How much of the key result is achieved, as measured; None when it has no value yet (no data
+    is not 0%).
 
-    None when the key result has no value yet: no data is not 0%.
+    A `grade` closes any kind. A number runs from baseline (0) to target (1), above 1 when the
+    target is beaten, below 0 when the value went the wrong way (decreasing targets too). A
+    milestone is 1 once done, 0 once past due (as of `as_of`), and has no data before. A level to
+    hold is the share of its readings that held it.
     """
+    if kr.grade is not None:
+        return kr.grade
+    if kr.kind == "milestone":
+        if kr.done is not None:
+            return 1.0
+        return 0.0 if as_of is not None and kr.due is not None and as_of > kr.due else None
+    if kr.kind == "hold":
+        held = holds(kr)
+        return sum(held) / len(held) if held else None
     value = current_value(kr)
-    span = kr.target - kr.baseline
-    if value is None or span == 0:
+    if value is None or kr.baseline is None or kr.target is None or kr.target == kr.baseline:
         return None
-    return max(-ACHIEVED_LIMIT, min(ACHIEVED_LIMIT, (value - kr.baseline) / span))
+    return max(-ACHIEVED_LIMIT, min(ACHIEVED_LIMIT, (value - kr.baseline) / (kr.target - kr.baseline)))
 
 
-def kr_progress(kr: KeyResult) -> float | None:
+def holds(kr: KeyResult) -> list[bool]:
+    """For a level to hold: whether each reading (the check-ins, else `current`) held it."""
+    values = [c.value for c in history(kr.check_ins)] or ([kr.current] if kr.current is not None else [])
+    level = kr.target if kr.target is not None else 0.0
+    return [v >= level if kr.direction == "up" else v <= level for v in values]
+
+
+def kr_progress(kr: KeyResult, as_of: date | None = None) -> float | None:
     """`kr_achieved` held to 0..1, as roll-ups count it; None without a value."""
-    achieved = kr_achieved(kr)
+    achieved = kr_achieved(kr, as_of)
     return None if achieved is None else min(1.0, max(0.0, achieved))
 
 
@@ -70,6 +88,8 @@ class Pace:
     """The share of the target expected by now, 0..1; None before the period starts."""
     aspirational_bar: float = 0.7
     """The share of its target an aspirational objective's key results need to succeed."""
+    as_of: date | None = None
+    """The day work is judged at (a milestone is expected once it is due); None: the period's end."""
 
     def score(self, progress: float, *, aspirational: bool = False, confidence: float | None = None) -> float | None:
         """0..1, what the status band is judged on; None before the period starts.
@@ -117,10 +137,24 @@ class Rollup:
 
 
 def kr_score(kr: KeyResult, pace: Pace, *, aspirational: bool = False) -> float | None:
-    """A key result's status score: its progress against the pace, with its owner's confidence."""
-    progress = kr_progress(kr)
-    if progress is None:
+    """A key result's status score: its progress against the pace, with its owner's confidence.
+
+    A grade is final. A milestone is on track until it is due (as its owner's confidence says, if
+    given), then done or not. A level to hold scores the share of readings that held it.
+    """
+    progress = kr_progress(kr, pace.as_of)
+    if progress is None or pace.expected is None:
         return None
+    if kr.grade is not None or kr.kind == "hold":
+        return progress
+    if kr.kind == "milestone":
+        if kr.done is not None:
+            return 1.0
+        due = kr.due is not None and pace.as_of is not None and pace.as_of >= kr.due
+        if due or (kr.due is None and pace.expected >= 1):
+            return 0.0
+        said = confidence(kr)
+        return 1.0 if said is None else said
     return pace.score(progress, aspirational=aspirational, confidence=confidence(kr))
 
 
@@ -130,7 +164,7 @@ def objective_rollup(objective: Objective, pace: Pace = Pace()) -> Rollup:
     measured = [
         (kr.weight, p, kr_score(kr, pace, aspirational=aspirational))
         for kr in objective.key_results
-        if (p := kr_progress(kr)) is not None
+        if (p := kr_progress(kr, pace.as_of)) is not None
     ]
     progress = _mean([(w, p) for w, p, _ in measured])
     scores = [(w, s) for w, _, s in measured if s is not None]
@@ -171,14 +205,16 @@ def trend(kr: KeyResult) -> str | None:
     """SVG polyline points of a key result's check-ins: time across, progress up (baseline at the
     bottom, target at the top, a little room beyond both); None with fewer than two check-ins."""
     points = history(kr.check_ins)
-    span = kr.target - kr.baseline
-    if len(points) < 2 or span == 0:
+    if kr.kind != "number" or kr.baseline is None or kr.target is None or kr.target == kr.baseline:
+        return None
+    baseline, span = kr.baseline, kr.target - kr.baseline
+    if len(points) < 2:
         return None
     first, last = points[0].date, points[-1].date
     days = max(1, (last - first).days)
 
     def y(value: float) -> float:
-        share = min(1.2, max(-0.2, (value - kr.baseline) / span))
+        share = min(1.2, max(-0.2, (value - baseline) / span))
         return round(TREND_HEIGHT - 2 - (share + 0.2) / 1.4 * (TREND_HEIGHT - 4), 1)
 
     return " ".join(f"{round((c.date - first).days / days * (TREND_WIDTH - 4) + 2, 1)},{y(c.value)}" for c in points)

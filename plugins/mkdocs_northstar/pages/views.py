@@ -143,6 +143,13 @@ class RockView:
     owner: Link | None
     lineage: list[Link]
     link: Link
+    overdue: bool = False
+    """Past its due date by the as-of date, and not done, missed or dropped."""
+
+    @property
+    def late(self) -> bool:
+        """Done, after its due date."""
+        return self.rock.done is not None and self.rock.done > self.rock.due
 
 
 @dataclass(frozen=True)
@@ -279,7 +286,7 @@ def build_views(
         quarter,
         list(bands or settings.score_bands),
         frozenset(pages),
-        Pace(expected, settings.aspirational_bar),
+        Pace(expected, settings.aspirational_bar, as_of),
         Band(id="not-started", label=not_started, min=0),
     )
     views.cascade = Cascade(index, {quarter.id if quarter else None: views.pace})
@@ -321,7 +328,8 @@ def _cascaded(views: Views, key: Key) -> Cascaded | None:
 
 
 def _kr_measure(views: Views, kr: KeyResult, objective: Objective) -> Measure | None:
-    progress, achieved = kr_progress(kr), kr_achieved(kr)
+    as_of = views.pace.as_of
+    progress, achieved = kr_progress(kr, as_of), kr_achieved(kr, as_of)
     if progress is None:
         period = views.quarter.id if views.quarter else None
         rolled = _cascaded(views, (period, kr.id))
@@ -377,7 +385,10 @@ def _rock(views: Views, team: str, rock: Rock) -> RockView:
     period = views.quarter.id if views.quarter else None
     entry = views.index.entries.get((period, rock.id))
     link = views.link_of(entry) if entry else Link(rock.title, "rock", views.urls.path("teams", team), rock.id)
-    return RockView(rock, views.person(rock.owner), views.lineage((period, rock.id)), link)
+    as_of = views.pace.as_of
+    finished = rock.done is not None or rock.status in ("done", "missed", "dropped")
+    overdue = as_of is not None and rock.due < as_of and not finished
+    return RockView(rock, views.person(rock.owner), views.lineage((period, rock.id)), link, overdue)
 
 
 def _kpi(views: Views, kpi: Kpi) -> KpiView:

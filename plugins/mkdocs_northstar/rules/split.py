@@ -216,6 +216,8 @@ def _stale(ctx: Context) -> Iterator[Problem]:
     for path, work in ctx.current_work():
         for o, objective in enumerate(work.objectives):
             for k, kr in enumerate(objective.key_results):
+                if kr.grade is not None or kr.kind == "milestone":
+                    continue  # closed by its grade, or done by a date rather than checked in on
                 last = last_check_in(kr)
                 loc = ("objectives", o, "key_results", k, "id")
                 if last is None and kr.current is None:
@@ -239,7 +241,7 @@ def _dates(ctx: Context) -> Iterator[Problem]:
             if not quarter.start <= rock.due <= quarter.end:
                 msg = f"rock {rock.id!r} is due {rock.due}, outside {span}"
                 yield ctx.problem("NS312", path, ("rocks", r, "due"), msg)
-            if rock.due < ctx.as_of and rock.status not in ("done", "missed", "dropped"):
+            if rock.due < ctx.as_of and rock.done is None and rock.status not in ("done", "missed", "dropped"):
                 msg = (
                     f"rock {rock.id!r} was due {rock.due} and is {rock.status}; "
                     "mark it done, missed or dropped, or move its due date"

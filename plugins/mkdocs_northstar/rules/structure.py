@@ -258,7 +258,7 @@ def _overlaps(ctx: Context, path: Path, spans: Sequence[tuple[date, date, str, L
 def _key_results(ctx: Context) -> Iterator[Problem]:
     for entry in ctx.index.of_kind("key-result"):
         kr = entry.item
-        if kr.baseline == kr.target:
+        if kr.kind == "number" and kr.baseline == kr.target and kr.target is not None:
             msg = f"key result {kr.id!r}: baseline and target are both {kr.target:g}; it asks for no change"
             yield ctx.problem("NS206", entry.path, (*entry.loc, "target"), msg)
     for entry in ctx.index.of_kind("key-result", "kpi"):
