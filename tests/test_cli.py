@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT
+from tests.history_helpers import PlanRepo
 from tests.site_helpers import real_clock_environ
 
 NORTHSTAR = Path(sys.executable).parent / "northstar"
@@ -237,3 +238,24 @@ def test_regenerated_editor_schemas_are_not_a_new_version_of_the_plan(case_plan,
     committed = json.loads(run("check", "--format", "json", cwd=tmp_path).stdout)
     assert dirty["as_of"] == committed["as_of"] == "2026-11-20"  # the plan's own last commit, not the schemas'
     assert committed["ok"] is True
+
+
+def test_a_pull_request_hears_only_its_own_files_dated_notices(tmp_path: Path) -> None:
+    """A pull request that edits leadership's file is not told that sales is late checking in."""
+    repo = PlanRepo(tmp_path / "repo")
+    repo.edit("execution/2026-q4/sales.yml", "date: 2026-11-18", "date: 2026-10-20")  # sales is late
+    repo.commit("Sales checks in", "2026-10-20")
+    repo.git("checkout", "-q", "-b", "leadership-edit")
+    repo.edit("execution/2026-q4/leadership.yml", "due: 2026-12-15", "due: 2026-11-20")  # now overdue
+    repo.commit("Bring the hire forward", "2026-11-24")
+    everything = run("check", "--as-of", "2026-11-24", "plan", cwd=repo.root)
+    assert "NS311" in everything.stdout and "NS314" in everything.stdout
+    mine = run("check", "--as-of", "2026-11-24", "--changed-since", "main", "plan", cwd=repo.root)
+    assert mine.returncode == 0, mine.stderr
+    assert "NS311" not in mine.stdout  # sales.yml is not this change's file
+    assert "plan/execution/2026-q4/leadership.yml:26:10: notice NS314 rock 'hire-rep'" in mine.stdout
+    assert "dated notice" in mine.stderr and "left out (run without --changed-since to see them)" in mine.stderr
+    unknown = run("check", "--changed-since", "no-such-branch", "plan", cwd=repo.root)
+    assert unknown.returncode == 2
+    assert unknown.stderr.startswith("northstar check: --changed-since no-such-branch: ")
+    assert "Traceback" not in unknown.stderr

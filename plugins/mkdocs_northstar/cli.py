@@ -7,6 +7,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 from importlib.metadata import version
 from pathlib import Path
@@ -17,7 +18,7 @@ from mkdocs_northstar.build import STYLESHEET, STYLESHEET_PATH, Builder, Setting
 from mkdocs_northstar.check import Report, UsageError, check_plan, judged_as_of, plan_version
 from mkdocs_northstar.dates import parse_day, today
 from mkdocs_northstar.export import export_csv, export_json
-from mkdocs_northstar.git import GitError
+from mkdocs_northstar.git import GitError, changed_files
 from mkdocs_northstar.history.changes import Change, classify
 from mkdocs_northstar.history.diff import diff_plans
 from mkdocs_northstar.history.revisions import default_base, plan_at
@@ -53,6 +54,12 @@ def get_parser() -> argparse.ArgumentParser:
         help="judge dates (staleness, review age) as of this day; default: the plan's last commit, else today",
     )
     check.add_argument("--period", help="the current quarter id; default: the quarter containing --as-of")
+    check.add_argument(
+        "--changed-since",
+        metavar="REV",
+        help="report dated notices (stale check-ins, overdue rocks...) only for files changed since REV, "
+        "as in a pull request: other teams' late check-ins are not its business",
+    )
 
     diff = sub.add_parser("diff", help="the semantic difference between two revisions of the plan")
     diff.add_argument("rev_a", nargs="?", help="base revision (default: where this branch left the default branch)")
@@ -115,7 +122,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     if args.command == "check":
-        return cmd_check(args.plan_dir, strict=args.strict, fmt=args.format, as_of=args.as_of, period=args.period)
+        return cmd_check(
+            args.plan_dir,
+            strict=args.strict,
+            fmt=args.format,
+            as_of=args.as_of,
+            period=args.period,
+            changed_since=args.changed_since,
+        )
     if args.command == "diff":
         return cmd_diff(args.plan_dir, args.rev_a, args.rev_b, fmt=args.format, fail=args.fail_on_strategy_change)
     if args.command == "pdf":
@@ -132,13 +146,37 @@ def _run(args: argparse.Namespace) -> int:
     return cmd_schema(args.kind, args.out)
 
 
-def cmd_check(plan_dir: Path, *, strict: bool, fmt: str, as_of: date | None, period: str | None) -> int:
+def cmd_check(
+    plan_dir: Path,
+    *,
+    strict: bool,
+    fmt: str,
+    as_of: date | None,
+    period: str | None,
+    changed_since: str | None = None,
+) -> int:
     try:
         report = check_plan(plan_dir, as_of=as_of, period=period)
     except UsageError as exc:
         print(f"northstar check: {exc}", file=sys.stderr)
         return 2
+    left_out = 0
+    if changed_since is not None:
+        try:
+            touched = changed_files(plan_dir, changed_since)
+        except GitError as exc:
+            print(f"northstar check: --changed-since {changed_since}: {exc}", file=sys.stderr)
+            return 2
+        kept = [p for p in report.problems if not CODES[p.code].dated or p.path.resolve() in touched]
+        left_out = len(report.problems) - len(kept)
+        report = replace(report, problems=kept)
     failed = bool(report.errors) or (strict and bool(report.warnings))
+    if left_out:
+        print(
+            f"northstar check: {_count(left_out, 'dated notice')} about files not changed since {changed_since} "
+            "left out (run without --changed-since to see them)",
+            file=sys.stderr,
+        )
     if fmt == "json":
         print(json.dumps(_as_json(report, failed), indent=2))
     elif fmt == "github":

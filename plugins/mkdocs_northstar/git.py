@@ -117,3 +117,15 @@ def watched_paths(path: Path) -> list[Path]:
     if found is None:
         return []
     return [p for p in (found / "HEAD", found / "refs", found / "packed-refs") if p.exists()]
+
+
+def changed_files(path: Path, revision: str) -> set[Path]:
+    """The files (resolved) that differ between `revision` and the working tree, untracked ones included.
+
+    Raises:
+        GitError: git is missing, `path` is not in a repository, or `revision` is unknown.
+    """
+    top = Path(run_git("rev-parse", "--show-toplevel", cwd=path).strip())
+    names = run_git("diff", "--name-only", "-z", "--end-of-options", revision, "--", cwd=path).split("\0")
+    names += run_git("ls-files", "--others", "--exclude-standard", "-z", cwd=path).split("\0")
+    return {(top / name).resolve() for name in names if name}

@@ -29,7 +29,7 @@ _NAV_TITLE = str.maketrans({"<": "\u2039", ">": "\u203a", '"': "\u201d", "&": "&
 """Look-alikes (single angle quotes, a right double quote) for what could open a tag or close an
 attribute, and `&` escaped; apostrophes stay (O'Brien, Plan d'entreprise)."""
 
-PAGES = ("strategy", "one_page", "teams", "alignment", "people", "changes", "archive")
+PAGES = ("strategy", "one_page", "teams", "scorecard", "alignment", "people", "changes", "archive")
 """The kinds of page Northstar can generate, in navigation order."""
 
 
@@ -242,6 +242,13 @@ class _Builder:
             self.page(path, team.team.name, "team.md.jinja", team=team, members=members)
             children.append(NavItem(team.team.name, path))
         self.nav.append(self._section(self.labels["teams"], children))
+
+    def scorecard(self, *_: object) -> None:
+        """Every team's KPIs on one page, each with its last 13 check-ins against the target."""
+        path, labels = self.urls.path("scorecard"), self.labels
+        teams = [team for team in _tree_order(self.views) if team.kpis]
+        self.page(path, labels["scorecard_title"], "scorecard.md.jinja", teams=teams)
+        self.nav.append(NavItem(labels["scorecard_title"], path))
 
     def alignment(self, *_: object) -> None:
         path, labels = self.urls.path("alignment"), self.labels

@@ -337,7 +337,8 @@ def _kr_measure(views: Views, kr: KeyResult, objective: Objective) -> Measure | 
             return None
         return _measure(views, replace(rolled.rollup, reported=1, total=1), rolled.rolled_from)
     score = kr_score(kr, views.pace, aspirational=objective.type == "aspirational")
-    return Measure(progress, _status(views, score), achieved, expected=views.pace.expected)
+    paced = kr.kind == "number" and kr.grade is None  # the others are not judged against the calendar
+    return Measure(progress, _status(views, score), achieved, expected=views.pace.expected if paced else None)
 
 
 def _objective(views: Views, team: str, objective: Objective) -> ObjectiveView:
