@@ -16,8 +16,8 @@ from typing import Any
 
 from mkdocs_northstar.history.gitlog import FileChange
 from mkdocs_northstar.load.items import Parts
-from mkdocs_northstar.load.plan import REQUIRED, Parsed, file_kind, parse_file
-from mkdocs_northstar.model import Model, Plan, Settings, TeamPeriod
+from mkdocs_northstar.load.plan import REQUIRED, Parsed, assemble_plan, file_kind, parse_file
+from mkdocs_northstar.model import Model, Plan, TeamPeriod
 
 
 @dataclass(frozen=True)
@@ -100,18 +100,7 @@ class Replay:
             valid = [f for _, f in sorted(self.files.items()) if _valid_work(f)]
             self._execution = [(f.path, f.model) for f in valid if isinstance(f.model, TeamPeriod)]
             self._at = {f.rel: i for i, f in enumerate(valid)}
-        settings = single.get("northstar")
-        plan = Plan.model_construct(  # every part is an already-validated model: no second validation
-            root=self.root,
-            strategy=single.get("strategy"),
-            company=single.get("company"),
-            people=single.get("people"),
-            teams=single.get("teams"),
-            execution=tuple(self._execution),
-            settings=settings if isinstance(settings, Settings) else Settings(),
-            complete=complete,
-        )
-        return plan, errors
+        return assemble_plan(self.root, single, self._execution, complete=complete), errors
 
     def _place(self, rel_text: str) -> tuple[str | None, Path]:
         """The kind and full path of a plan-relative path (a history names the same few thousand)."""

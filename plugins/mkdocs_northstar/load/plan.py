@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import os
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -278,19 +278,30 @@ def _assemble(
             execution.append((path, model))
         else:
             invalid.append(path)
-    settings = parts.pop("northstar", None)
-    plan = Plan.model_construct(  # every part is an already-validated model: no second validation
-        root=root,
-        strategy=parts.get("strategy"),
-        company=parts.get("company"),
-        people=parts.get("people"),
-        teams=parts.get("teams"),
-        execution=tuple(execution),
-        settings=settings if isinstance(settings, Settings) else Settings(),
-        complete=not invalid,
-    )
+    plan = assemble_plan(root, parts, execution, complete=not invalid)
     paths = {kind: singles.get(kind, root / f"{kind}.yml") for kind in SINGLE_FILES}
     return Loaded(plan, docs, problems, paths, tuple(invalid))
+
+
+def assemble_plan(
+    root: Path, singles: Mapping[str, Any], execution: Sequence[tuple[Path, TeamPeriod]], *, complete: bool
+) -> Plan:
+    """The plan made of already-validated parts, as loading and history replay both make it.
+
+    `singles` maps 'strategy', 'company', 'people', 'teams' and 'northstar' to their models (None
+    or absent where a file is missing or invalid; invalid settings fall back to the defaults).
+    """
+    settings = singles.get("northstar")
+    return Plan.model_construct(  # every part is an already-validated model: no second validation
+        root=root,
+        strategy=singles.get("strategy"),
+        company=singles.get("company"),
+        people=singles.get("people"),
+        teams=singles.get("teams"),
+        execution=tuple(execution),
+        settings=settings if isinstance(settings, Settings) else Settings(),
+        complete=complete,
+    )
 
 
 def _load(path: Path, kind: str, docs: dict[Path, Document], problems: list[Problem], parse: Parse) -> Model | None:
