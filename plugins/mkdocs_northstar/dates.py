@@ -63,3 +63,13 @@ def add_months(day: date, months: int) -> date:
     if not date.min.year <= year <= date.max.year:  # past the calendar's ends (a review dated 9999)
         return date.max if months > 0 else date.min
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def share_elapsed(start: date, end: date, day: date, *, after_days: int = 0) -> float:
+    """How much of the period from `start` to `end` (both counted) has passed by the end of `day`,
+    0 to 1, counting from `after_days` days in: 0 before then, 1 from `end` on."""
+    if day >= end:
+        return 1.0
+    days = (end - start).days + 1 - after_days
+    elapsed = (day - start).days + 1 - after_days
+    return 0.0 if days <= 0 or elapsed <= 0 else min(1.0, elapsed / days)

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from mkdocs_northstar.dates import share_elapsed
 from mkdocs_northstar.model import Band, CheckIn, KeyResult, Kpi, Objective
 
 
@@ -114,11 +115,7 @@ def expected_share(start: date, end: date, as_of: date, *, pace: str = "linear",
     """
     if as_of < start:
         return None
-    if pace == "end" or as_of >= end:
-        return 1.0
-    days = (end - start).days + 1 - grace_days
-    elapsed = (as_of - start).days + 1 - grace_days
-    return 0.0 if days <= 0 or elapsed <= 0 else min(1.0, elapsed / days)
+    return 1.0 if pace == "end" else share_elapsed(start, end, as_of, after_days=grace_days)
 
 
 @dataclass(frozen=True)

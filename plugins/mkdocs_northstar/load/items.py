@@ -25,7 +25,14 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from mkdocs_northstar.load.yamlfile import MAX_ALIAS_NODES, MAX_BYTES, MAX_NODES, Builder, Composer, TooLargeError
+from mkdocs_northstar.load.yamlfile import (
+    MAX_ALIAS_NODES,
+    MAX_BYTES,
+    MAX_NODES,
+    Composer,
+    NodeConstructor,
+    TooLargeError,
+)
 from mkdocs_northstar.model import FILE_MODELS, Model
 
 # The patterns that look at line starts begin with the newline itself, and are searched in the
@@ -266,7 +273,7 @@ def _parse(item: type[BaseModel] | None, text: str, depth: int) -> _Part:
         raise _UnsureError from exc
     if root is None:
         raise _UnsureError
-    builder = Builder(Path(), may_alias="&" in text or "*" in text)
+    builder = NodeConstructor(Path(), may_alias="&" in text or "*" in text)
     try:
         value = builder.build(root, (), depth)
     except TooLargeError as exc:  # the whole read reports it, at its place in the file

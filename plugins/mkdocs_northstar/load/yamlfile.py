@@ -194,7 +194,7 @@ def read_yaml(path: Path, content: Callable[[], bytes] | None = None) -> tuple[D
         return None, [problem("NS105", path, (1, 1), "the YAML is nested too deeply to read")]
     if root is None:
         return None, [problem("NS102", path, (1, 1), "the file is empty; see the format reference")]
-    builder = Builder(path, may_alias="&" in text or "*" in text)
+    builder = NodeConstructor(path, may_alias="&" in text or "*" in text)
     try:
         data = builder.build(root, (), 0)
     except TooLargeError as exc:
@@ -268,7 +268,7 @@ class TooLargeError(Exception):
         self.problem = found
 
 
-class Builder:
+class NodeConstructor:
     """Turns composed nodes into plain values, with budgets against hostile input."""
 
     def __init__(self, path: Path, *, may_alias: bool = True) -> None:

@@ -167,13 +167,13 @@ def prepare_site(
     if "archive" in options.pages and past and options.archived is None:
         link = Link(options.labels["archive"], "page", options.urls.path("archive", "index"))
         options = replace(options, archive_link=link)
-    builder = _Builder(report, options, renderer, views)
+    builder = _Pages(report, options, renderer, views)
     for kind in options.pages:
         getattr(builder, kind)(history, past)
     return PreparedSite(builder.pages, NavItem(options.labels["plan"], None, tuple(builder.nav)), views)
 
 
-class _Builder:
+class _Pages:
     """Prepares pages one kind at a time; each method adds its pages and its navigation entry."""
 
     def __init__(self, report: Report, options: SiteOptions, renderer: Renderer, views: Views) -> None:

@@ -10,7 +10,7 @@ from mkdocs_northstar.index import Index
 from mkdocs_northstar.load import Loaded
 from mkdocs_northstar.problems import CODES, Problem, did_you_mean, problem
 from mkdocs_northstar.rules.context import Context, current_period
-from mkdocs_northstar.rules.split import check_split, is_generic
+from mkdocs_northstar.rules.lint import check_lint, is_generic
 from mkdocs_northstar.rules.structure import check_structure
 
 __all__ = ["Context", "configure", "current_period", "is_generic", "run_rules"]
@@ -25,7 +25,7 @@ def run_rules(loaded: Loaded, index: Index, as_of: date, period: str | None = No
     """
     year, quarter = current_period(loaded.plan, as_of, period)
     ctx = Context(loaded, index, as_of, year, quarter)
-    return [*_settings_problems(loaded), *check_structure(ctx), *check_split(ctx)]
+    return [*_settings_problems(loaded), *check_structure(ctx), *check_lint(ctx)]
 
 
 def configure(loaded: Loaded, found: list[Problem]) -> list[Problem]:

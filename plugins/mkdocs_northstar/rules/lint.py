@@ -1,4 +1,4 @@
-"""Lint rules drawn from the strategy/execution split (NS3xx). Configurable in `northstar.yml`."""
+"""The strategy/execution lint (NS3xx): configurable rules drawn from keeping direction and motion apart."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from mkdocs_northstar.progress import last_check_in
 from mkdocs_northstar.rules.context import Context
 
 
-def check_split(ctx: Context) -> Iterator[Problem]:
+def check_lint(ctx: Context) -> Iterator[Problem]:
     yield from _strategy(ctx)
     yield from _traces(ctx)
     yield from _orphans(ctx)
