@@ -6,8 +6,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import ROOT
 from tests.site_helpers import real_clock_environ
+
+pytestmark = pytest.mark.benchmark
 
 
 def test_history_benchmark_smoke() -> None:

@@ -7,10 +7,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from mkdocs_northstar.pdf import find_browser
 
 from tests.conftest import ROOT
 from tests.site_helpers import copy_project, mkdocs, require_browser
+
+pytestmark = pytest.mark.browser
 
 require_browser("pdftoppm")
 

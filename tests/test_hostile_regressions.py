@@ -12,8 +12,7 @@ import pytest
 from mkdocs_northstar.check import check_plan
 
 from tests.conftest import AS_OF, CASES, build_case
-from tests.site_helpers import mkdocs
-from tests.test_hostile import (
+from tests.hostile_helpers import (
     VECTORS,
     assert_no_traceback,
     commit_all,
@@ -22,6 +21,7 @@ from tests.test_hostile import (
     problem_lines,
     unsafe_markup,
 )
+from tests.site_helpers import mkdocs
 
 
 def _project(tmp_path: Path, files: dict[str, str] | None = None) -> tuple[Path, Path]:

@@ -13,10 +13,13 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from bs4 import BeautifulSoup
 
 from tests.conftest import CASES
 from tests.serve_helpers import PROBLEMS, Served, site_repo
+
+pytestmark = pytest.mark.serve
 
 EDITS = 120
 WARM_UP = 20

@@ -49,6 +49,7 @@ def example(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return project
 
 
+@pytest.mark.pdf
 @pytest.mark.parametrize("paper", ["a4", "letter"])
 def test_example_prints_on_exactly_one_landscape_sheet(example: Path, paper: str) -> None:
     reader = _pdf(example, paper)
@@ -159,6 +160,7 @@ def test_overfull_plan_shows_more_markers_that_lead_to_the_rest(overfull: Path) 
     assert broken_links(overfull / "site") == []  # every "+N more" reaches a page and an anchor that exist
 
 
+@pytest.mark.pdf
 @pytest.mark.parametrize("paper", ["a4", "letter"])
 def test_overfull_plan_still_prints_on_one_sheet(overfull: Path, paper: str) -> None:
     reader = _pdf(overfull, paper)

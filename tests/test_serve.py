@@ -10,6 +10,8 @@ import pytest
 from tests.serve_helpers import PROBLEMS, Served
 from tests.site_helpers import copy_project
 
+pytestmark = pytest.mark.serve
+
 
 @pytest.mark.clock
 def test_invalid_edit_shows_problems_then_recovers(serve: Callable[..., Served], tmp_path: Path) -> None:

@@ -8,7 +8,11 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from tests.serve_helpers import PROBLEMS, Served, drop_read_anything, site_repo, visible
+
+pytestmark = pytest.mark.serve
 
 
 def test_chmod_000_in_place_is_noticed_at_the_next_rebuild(

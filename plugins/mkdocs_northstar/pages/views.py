@@ -160,6 +160,8 @@ class KpiView:
     on_target: bool | None
     scorecard: Scorecard | None = None
     """The last 13 check-ins against the target; None without check-ins."""
+    note: CheckIn | None = None
+    """The newest check-in with a note."""
 
 
 @dataclass(frozen=True)
@@ -393,7 +395,8 @@ def _rock(views: Views, team: str, rock: Rock) -> RockView:
 
 
 def _kpi(views: Views, kpi: Kpi) -> KpiView:
-    return KpiView(kpi, views.person(kpi.owner), kpi_value(kpi), kpi_on_target(kpi), scorecard(kpi))
+    note = latest_note(kpi.check_ins)
+    return KpiView(kpi, views.person(kpi.owner), kpi_value(kpi), kpi_on_target(kpi), scorecard(kpi), note)
 
 
 def _cascade(views: Views, objective_views: dict[Key, ObjectiveView]) -> None:
