@@ -123,6 +123,22 @@ class Builder:
         return Built(report, site, history, state, PageSource(export_path, "plan.json", exported.encode("utf-8")))
 
 
+def history_message(history: History | Unavailable | None) -> tuple[bool, str] | None:
+    """What to say about the change log, if anything: (whether it is a warning, the text).
+
+    A warning when git refused the repository or the clone is shallow: `--strict` then fails
+    rather than publish a site without its history. Information when there is simply no git.
+    """
+    if isinstance(history, Unavailable):
+        return history.refused, f"no change log: {history.reason}"
+    if isinstance(history, History) and history.shallow:
+        return True, (
+            "the repository is a shallow clone, so the change log and archive miss older history; "
+            "fetch all of it (fetch-depth: 0 in the checkout step)"
+        )
+    return None
+
+
 def problem_pages(report: Report, settings: Settings, paths: Sequence[str], base: Path) -> list[PageSource]:
     """What `mkdocs serve` shows of an invalid plan: each of `paths` (the pages it showed last, else
     the strategy page) lists the problems, their files relative to `base`."""

@@ -14,6 +14,7 @@ import os
 import shutil
 import tempfile
 import threading
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Protocol
 
@@ -50,7 +51,8 @@ def listing(root: Path) -> Listing:
 class PlanWatch:
     """Asks `server` for a rebuild whenever anything under `root` changes, `root` itself included."""
 
-    def __init__(self, server: Watcher, root: Path, interval: float = 0.5) -> None:
+    def __init__(self, server: Watcher, root: Path, *, also: Iterable[Path] = (), interval: float = 0.5) -> None:
+        """Watch `root`, and have the server watch `also` (files and folders that do not go away) itself."""
         self.root = root
         self.interval = interval
         self._folder = Path(tempfile.mkdtemp(prefix="northstar-serve-"))
@@ -59,6 +61,8 @@ class PlanWatch:
         self._last = listing(root)
         self._signal.touch()
         server.watch(str(self._folder))
+        for path in also:
+            server.watch(str(path))
         self._thread = threading.Thread(target=self._run, name="northstar-plan-watch", daemon=True)
         self._thread.start()
 

@@ -73,7 +73,8 @@ class Renderer:
         self.env = Environment(
             loader=ChoiceLoader([*loaders, PackageLoader("mkdocs_northstar", "templates")]),
             autoescape=True,
-            finalize=inert,
+            finalize=_Inert().text,
+            auto_reload=False,  # a renderer lives for one build: its templates do not change under it
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
@@ -98,6 +99,22 @@ _INERT = str.maketrans(
     }
 )
 """HTML escaping plus Markdown's active punctuation as character references, in one pass."""
+
+
+class _Inert:
+    """`inert`, remembering short texts: names and titles come out again and again (a person's name
+    on every row they own), so each is made inert once per renderer rather than each time."""
+
+    def __init__(self) -> None:
+        self._done: dict[str, Any] = {}
+
+    def text(self, value: Any) -> Any:
+        if type(value) is str and len(value) <= 64:  # long texts (descriptions) rarely repeat
+            done = self._done.get(value)
+            if done is None:
+                done = self._done[value] = inert(value)
+            return done
+        return inert(value)
 
 
 def inert(value: Any) -> Any:
