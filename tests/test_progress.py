@@ -209,3 +209,19 @@ def test_each_kind_asks_for_what_it_needs() -> None:
     with pytest.raises(ValueError, match="missing required key 'target'"):
         _kr(kind="hold")
     assert _kr(kind="milestone").baseline is None
+
+
+def test_a_note_without_a_new_number_is_a_check_in_that_keeps_the_value() -> None:
+    kr_ = _kr(
+        baseline=0,
+        target=10,
+        check_ins=[
+            {"date": "2026-11-05", "value": 4},
+            {"date": "2026-11-19", "note": "Supplier delay; no new deliveries this fortnight.", "confidence": 0.5},
+        ],
+    )
+    assert current_value(kr_) == 4
+    assert confidence(kr_) == 0.5
+    assert kr_.check_ins[-1].value is None
+    with pytest.raises(ValueError, match="a check-in gives a value, or a note"):
+        _kr(baseline=0, target=10, check_ins=[{"date": "2026-11-19"}])

@@ -292,7 +292,7 @@ def _team(team: Team) -> dict[str, Any]:
 def _check_in(check_in: CheckIn) -> dict[str, Any]:
     return {
         "date": check_in.date.isoformat(),
-        "value": _num(check_in.value),
+        "value": _opt_num(check_in.value),
         "confidence": _opt_num(check_in.confidence),
         "note": check_in.note,
     }

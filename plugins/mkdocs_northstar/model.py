@@ -315,10 +315,19 @@ class CheckIn(Model):
     """A dated progress update."""
 
     date: Annotated[date, KEY]
-    value: Annotated[float, Diff(label="changed:", check_in=True)]
+    value: Annotated[float | None, Diff(label="changed:", check_in=True)] = None
+    """The value on that day; left out for a note on where things stand without a new number."""
     confidence: Annotated[Score | None, Diff(check_in=True)] = None
     """0 to 1: how likely the target is to be hit."""
     note: Annotated[Text, Diff("prose", check_in=True)] = ""
+
+    @model_validator(mode="after")
+    def _says_something(self) -> CheckIn:
+        if self.value is None and not self.note.strip() and self.confidence is None:
+            raise PydanticCustomError(
+                "NS111", "missing required key 'value' (a check-in gives a value, or a note or confidence without one)"
+            )
+        return self
 
 
 def _one_per_day(check_ins: list[CheckIn]) -> list[CheckIn]:

@@ -19,9 +19,14 @@ def latest(check_ins: Sequence[CheckIn]) -> CheckIn | None:
     return best
 
 
+def measured(check_ins: Sequence[CheckIn]) -> list[CheckIn]:
+    """The check-ins that give a value (a note alone gives none)."""
+    return [c for c in check_ins if c.value is not None]
+
+
 def current_value(kr: KeyResult) -> float | None:
-    """The latest known value: the newest check-in, else `current`, else None."""
-    last = latest(kr.check_ins)
+    """The latest known value: the newest check-in that gives one, else `current`, else None."""
+    last = latest(measured(kr.check_ins))
     return last.value if last is not None else kr.current
 
 
@@ -69,7 +74,8 @@ def kr_achieved(kr: KeyResult, as_of: date | None = None) -> float | None:
 
 def holds(kr: KeyResult) -> list[bool]:
     """For a level to hold: whether each reading (the check-ins, else `current`) held it."""
-    values = [c.value for c in history(kr.check_ins)] or ([kr.current] if kr.current is not None else [])
+    values = [c.value for c in history(kr.check_ins) if c.value is not None]
+    values = values or ([kr.current] if kr.current is not None else [])
     level = kr.target if kr.target is not None else 0.0
     return [v >= level if kr.direction == "up" else v <= level for v in values]
 
@@ -201,7 +207,7 @@ TREND_WIDTH, TREND_HEIGHT = 80, 20
 def trend(kr: KeyResult) -> str | None:
     """SVG polyline points of a key result's check-ins: time across, progress up (baseline at the
     bottom, target at the top, a little room beyond both); None with fewer than two check-ins."""
-    points = history(kr.check_ins)
+    points = history(measured(kr.check_ins))
     if kr.kind != "number" or kr.baseline is None or kr.target is None or kr.target == kr.baseline:
         return None
     baseline, span = kr.baseline, kr.target - kr.baseline
@@ -210,7 +216,8 @@ def trend(kr: KeyResult) -> str | None:
     first, last = points[0].date, points[-1].date
     days = max(1, (last - first).days)
 
-    def y(value: float) -> float:
+    def y(value: float | None) -> float:
+        value = baseline if value is None else value
         share = min(1.2, max(-0.2, (value - baseline) / span))
         return round(TREND_HEIGHT - 2 - (share + 0.2) / 1.4 * (TREND_HEIGHT - 4), 1)
 
@@ -242,10 +249,10 @@ SCORECARD_WEEKS = 13
 
 def scorecard(kpi: Kpi) -> Scorecard | None:
     """The KPI's last `SCORECARD_WEEKS` check-ins judged against its target; None without any."""
-    recent = history(kpi.check_ins)[-SCORECARD_WEEKS:]
+    recent = history(measured(kpi.check_ins))[-SCORECARD_WEEKS:]
     if not recent:
         return None
-    cells = [(c, c.value >= kpi.target if kpi.direction == "up" else c.value <= kpi.target) for c in recent]
+    cells = [(c, _meets(c.value or 0.0, kpi.target, kpi.direction)) for c in recent]
     streak = 0
     for _, hit in reversed(cells):
         if hit != cells[-1][1]:
@@ -254,9 +261,13 @@ def scorecard(kpi: Kpi) -> Scorecard | None:
     return Scorecard(cells, sum(hit for _, hit in cells), streak)
 
 
+def _meets(value: float, target: float, direction: str) -> bool:
+    return value >= target if direction == "up" else value <= target
+
+
 def kpi_value(kpi: Kpi) -> float | None:
-    """A KPI's latest value: the newest check-in, else `current`."""
-    newest = latest(kpi.check_ins)
+    """A KPI's latest value: the newest check-in that gives one, else `current`."""
+    newest = latest(measured(kpi.check_ins))
     return newest.value if newest is not None else kpi.current
 
 

@@ -442,7 +442,8 @@ def _progress(subject: str, old: KeyResult | Kpi, new: KeyResult | Kpi) -> list[
     for before, after in _match(old.check_ins, new.check_ins, lambda c: c.date):
         if before is None and after is not None:
             confidence = f" (confidence {_fmt(after.confidence)})" if after.confidence is not None else ""
-            lines.append((f"{subject} check-in added {_fmt(after.date)}: {_fmt(after.value)}{confidence}", True))
+            said = _fmt(after.value) if after.value is not None else f"note {_fmt(after.note)}"
+            lines.append((f"{subject} check-in added {_fmt(after.date)}: {said}{confidence}", True))
         elif after is None and before is not None:
             lines.append((f"{subject} check-in {_fmt(before.date)} removed", True))
         elif before is not None and after is not None:
