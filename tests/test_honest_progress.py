@@ -86,6 +86,12 @@ def test_the_example_a_year_later_still_publishes_strictly(tmp_path: Path) -> No
     assert "notice NS311" in done.stderr  # still said, at the information level
     assert "WARNING" not in done.stderr
     assert "2027-11-24" in article(project / "site", "strategy/").get_text()
+    owner = yaml.safe_load((project / "plan" / "strategy.yml").read_text(encoding="utf-8"))["owner"]
+    mine = article(project / "site", f"people/{owner}/").get_text(" ", strip=True)
+    assert "Needs your attention" in mine and "The strategy's yearly review is due." in mine
+    assert "review due" in article(project / "site", "strategy/").get_text(" ", strip=True)
+    team = article(project / "site", "teams/sales-alberta/")
+    assert team.select(".ns-krs .ns-overdue")  # every key result is stale a year on, and says so
 
 
 def _strip(path: Path, *, keep: set[str] = frozenset()) -> dict:  # type: ignore[assignment]

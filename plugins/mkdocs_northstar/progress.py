@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from mkdocs_northstar.dates import share_elapsed
+from mkdocs_northstar.dates import add_days, share_elapsed
 from mkdocs_northstar.model import Band, CheckIn, KeyResult, Kpi, Objective
 
 
@@ -70,6 +70,17 @@ def kr_achieved(kr: KeyResult, as_of: date | None = None) -> float | None:
     if value is None or kr.baseline is None or kr.target is None or kr.target == kr.baseline:
         return None
     return max(-ACHIEVED_LIMIT, min(ACHIEVED_LIMIT, (value - kr.baseline) / (kr.target - kr.baseline)))
+
+
+def is_stale(kr: KeyResult, *, as_of: date, start: date, stale_days: int) -> bool:
+    """Whether a key result of a period begun on `start` has gone `stale_days` without a check-in
+    by `as_of` (NS311). A graded key result or a milestone is never stale; nor is one tracked with
+    `current` only (it carries no date), nor any in the period's first `stale_days`."""
+    cutoff = add_days(as_of, -stale_days)
+    if kr.grade is not None or kr.kind == "milestone" or start > cutoff:
+        return False
+    last = last_check_in(kr)
+    return kr.current is None if last is None else last < cutoff
 
 
 def holds(kr: KeyResult) -> list[bool]:

@@ -10,6 +10,7 @@ from typing import Any
 from jinja2 import TemplateError
 
 from mkdocs_northstar.check import Report
+from mkdocs_northstar.dates import add_months
 from mkdocs_northstar.history.changes import Change
 from mkdocs_northstar.history.gitlog import Commit
 from mkdocs_northstar.history.timeline import History, Revision, Unavailable, summarize
@@ -207,7 +208,14 @@ class _Pages:
 
         serving = {c.link.id: len(c.objectives) + len(c.rocks) for c in views.choices}
         owner = views.person(strategy.owner)
-        context = {"strategy": strategy, "owner": owner, "serving": serving, "alignment_link": alignment_link}
+        review_due = self.report.as_of > add_months(strategy.reviewed, self.report.plan.settings.review_months)
+        context = {
+            "strategy": strategy,
+            "owner": owner,
+            "serving": serving,
+            "alignment_link": alignment_link,
+            "review_due": review_due,
+        }
         self.page(path, labels["strategy"], "strategy.md.jinja", **context)
         self.nav.append(NavItem(labels["strategy"], path))
 

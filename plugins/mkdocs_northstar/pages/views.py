@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from mkdocs_northstar.cascade import Cascade, Cascaded
+from mkdocs_northstar.dates import add_months
 from mkdocs_northstar.index import Entry, Index, Key
 from mkdocs_northstar.model import (
     Band,
@@ -40,6 +41,7 @@ from mkdocs_northstar.progress import (
     current_value,
     expected_share,
     history,
+    is_stale,
     kpi_on_target,
     kpi_value,
     kr_achieved,
@@ -121,6 +123,8 @@ class KeyResultView:
     """The newest check-in with a note."""
     trend: str | None = None
     """SVG polyline points of the check-ins (see `progress.trend`); None with fewer than two."""
+    stale: bool = False
+    """No check-in for `stale_days` by the as-of date (NS311, a notice)."""
 
 
 @dataclass(frozen=True)
@@ -188,9 +192,21 @@ class Accountability:
     rocks: list[RockView]
     kpis: list[tuple[KpiView, Link]]
 
+    review_due: bool = False
+    """The person owns the strategy, and its yearly review is due (NS309)."""
+
     @property
     def count(self) -> int:
         return len(self.objectives) + len(self.key_results) + len(self.rocks) + len(self.kpis)
+
+    @property
+    def stale(self) -> list[tuple[KeyResultView, ObjectiveView]]:
+        """Their key results nobody has checked in on for too long."""
+        return [(k, o) for k, o in self.key_results if k.stale]
+
+    @property
+    def overdue(self) -> list[RockView]:
+        return [r for r in self.rocks if r.overdue]
 
 
 @dataclass(frozen=True)
@@ -359,6 +375,7 @@ def _objective(views: Views, team: str, objective: Objective) -> ObjectiveView:
             history(kr.check_ins),
             latest_note(kr.check_ins),
             trend(kr),
+            _stale(views, kr),
         )
         for kr in objective.key_results
     ]
@@ -375,6 +392,13 @@ def _objective(views: Views, team: str, objective: Objective) -> ObjectiveView:
         krs,
         link,
     )
+
+
+def _stale(views: Views, kr: KeyResult) -> bool:
+    as_of, quarter = views.pace.as_of, views.quarter
+    if as_of is None or quarter is None:
+        return False
+    return is_stale(kr, as_of=as_of, start=quarter.start, stale_days=views.plan.settings.stale_days)
 
 
 def _objective_measure(views: Views, period: str | None, objective: Objective) -> Measure | None:
@@ -476,6 +500,10 @@ def _people(views: Views) -> None:
             [],
             [],
         )
+    strategy, as_of = views.plan.strategy, views.pace.as_of
+    if strategy is not None and as_of is not None and (owner := views.people.get(strategy.owner)) is not None:
+        due = as_of > add_months(strategy.reviewed, views.plan.settings.review_months)
+        views.people[strategy.owner] = replace(owner, review_due=due)
     for team in views.teams.values():
         if (owner := views.people.get(team.team.lead)) is not None:
             owner.leads.append(team.link)

@@ -10,7 +10,7 @@ from mkdocs_northstar.dates import add_days, add_months
 from mkdocs_northstar.load.yamlfile import Loc
 from mkdocs_northstar.model import CheckIn, Strategy
 from mkdocs_northstar.problems import Problem
-from mkdocs_northstar.progress import last_check_in
+from mkdocs_northstar.progress import is_stale, last_check_in
 from mkdocs_northstar.rules.context import Context
 
 
@@ -216,14 +216,14 @@ def _stale(ctx: Context) -> Iterator[Problem]:
     for path, work in ctx.current_work():
         for o, objective in enumerate(work.objectives):
             for k, kr in enumerate(objective.key_results):
-                if kr.grade is not None or kr.kind == "milestone":
-                    continue  # closed by its grade, or done by a date rather than checked in on
+                if not is_stale(kr, as_of=ctx.as_of, start=ctx.quarter.start, stale_days=days):
+                    continue
                 last = last_check_in(kr)
                 loc = ("objectives", o, "key_results", k, "id")
-                if last is None and kr.current is None:
+                if last is None:
                     msg = f"key result {kr.id!r} has no check-in yet, {(ctx.as_of - ctx.quarter.start).days} days into {ctx.quarter.id}"  # noqa: E501
                     yield ctx.problem("NS311", path, loc, msg)
-                elif last is not None and last < cutoff:
+                else:
                     msg = f"key result {kr.id!r}: last check-in {last}, more than {days} days before {ctx.as_of}"
                     yield ctx.problem("NS311", path, loc, msg)
 
