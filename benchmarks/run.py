@@ -82,10 +82,17 @@ class Result:
     serve: float = 0.0
     serve_floor: float = 0.0
     notes: list[str] = field(default_factory=list)
+    spread: dict[str, tuple[float, float]] = field(default_factory=dict)
+    """Figure -> (min, max) over its runs, beside the median the tables show."""
+
+    def keep(self, name: str, values: list[float]) -> float:
+        """The median of `values`, remembering their min and max under `name`."""
+        self.spread[name] = (min(values), max(values))
+        return statistics.median(values)
 
 
-def median(action: Callable[[], float], repeat: int) -> float:
-    return statistics.median(action() for _ in range(repeat))
+def runs(action: Callable[[], float], repeat: int) -> list[float]:
+    return [action() for _ in range(repeat)]
 
 
 def timed(action: Callable[[], object]) -> float:
@@ -147,12 +154,16 @@ def measure_build(result: Result, project: Path, floor: Path, repeat: int) -> No
     for _ in range(repeat):
         runs.append(run_measured([*build, str(project.parent / "site")], project))
         floors.append(run_measured([*build, str(floor.parent / "floor-site")], floor))
-    result.build = statistics.median(t for t, _, _ in runs)
-    result.floor = statistics.median(t for t, _, _ in floors)
+    result.build = result.keep("build s", [t for t, _, _ in runs])
+    result.floor = result.keep("floor s", [t for t, _, _ in floors])
+    result.keep("build / floor", [a[0] / b[0] for a, b in zip(runs, floors, strict=True)])
+    result.keep("peak MB", [m / 2**20 for _, m, _ in runs])
+    result.keep("floor MB", [m / 2**20 for _, m, _ in floors])
     result.rss = max(m for _, m, _ in runs)
     result.floor_rss = max(m for _, m, _ in floors)
-    result.cpu = statistics.median(c for _, _, c in runs)
-    result.floor_cpu = statistics.median(c for _, _, c in floors)
+    result.cpu = result.keep("cpu s", [c for _, _, c in runs])
+    result.floor_cpu = result.keep("floor cpu s", [c for _, _, c in floors])
+    result.keep("cpu / floor cpu", [a[2] / b[2] for a, b in zip(runs, floors, strict=True)])
     result.pages = sum(1 for _ in (project.parent / "site").rglob("*.html"))
 
 
@@ -167,7 +178,7 @@ def measure_plugin(result: Result, project: Path, repeat: int) -> None:
         if not all(page.content for page in [*built.site.pages, built.export]):
             raise SystemExit("a generated page is empty")
 
-    result.plugin = median(lambda: timed(build), repeat)
+    result.plugin = result.keep("plugin s", runs(lambda: timed(build), repeat))
 
 
 def raw_git(plan: Path) -> dict[str, bytes]:
@@ -182,18 +193,19 @@ def compose_all(blobs: dict[str, bytes]) -> None:
 
 def measure_history(result: Result, project: Path, repeat: int) -> None:
     plan = project / "plan"
-    result.git = median(lambda: timed(lambda: raw_git(plan)), repeat)
+    result.git = result.keep("raw git s", runs(lambda: timed(lambda: raw_git(plan)), repeat))
     blobs = raw_git(plan)
-    result.compose = median(lambda: timed(lambda: compose_all(blobs)), repeat)
+    result.compose = result.keep("compose s", runs(lambda: timed(lambda: compose_all(blobs)), repeat))
     # As in a build: the working tree is loaded first (the plugin's time), and the history reuses
     # its parses; the history itself starts from nothing.
     cache = FileCache()
     load_plan(plan, cache)
-    result.cold = median(lambda: timed(lambda: update(plan, known=cache.parsed_blob, parts=cache.parts)), repeat)
+    cold = runs(lambda: timed(lambda: update(plan, known=cache.parsed_blob, parts=cache.parts)), repeat)
+    result.cold = result.keep("history s", cold)
     history = update(plan, known=cache.parsed_blob, parts=cache.parts)
     if not isinstance(history, History):
         raise SystemExit(f"no history: {history.reason}")
-    result.warm = median(lambda: timed(lambda: update(plan, history)), repeat)
+    result.warm = result.keep("warm history s", runs(lambda: timed(lambda: update(plan, history)), repeat))
 
 
 def _free_port() -> int:
@@ -208,8 +220,8 @@ def _epoch(base: str, known: int, timeout: float) -> int:
         return int(response.read())
 
 
-def serve_rebuilds(project: Path, edit: Path, old: str, repeat: int) -> float:
-    """Median seconds from saving `edit` (replacing `old`) to `mkdocs serve` being ready to reload."""
+def serve_rebuilds(project: Path, edit: Path, old: str, repeat: int) -> list[float]:
+    """Seconds from saving `edit` (replacing `old`) to `mkdocs serve` being ready to reload, per edit."""
     port = _free_port()
     base = f"http://127.0.0.1:{port}/"
     server = subprocess.Popen(
@@ -238,7 +250,7 @@ def serve_rebuilds(project: Path, edit: Path, old: str, repeat: int) -> float:
             epoch = _epoch(base, epoch, 600)
             if n:
                 times.append(time.perf_counter() - start)
-        return statistics.median(times)
+        return times
     finally:
         server.terminate()
         server.wait(timeout=60)
@@ -247,8 +259,11 @@ def serve_rebuilds(project: Path, edit: Path, old: str, repeat: int) -> float:
 def measure_serve(result: Result, project: Path, floor: Path, repeat: int) -> None:
     team = "team-0005"
     old = "Objective 1 of team 5"
-    result.serve = serve_rebuilds(project, project / "plan" / "execution" / "2026-q4" / f"{team}.yml", old, repeat)
-    result.serve_floor = serve_rebuilds(floor, floor / "docs" / "teams" / f"{team}.md", old, repeat)
+    edited = project / "plan" / "execution" / "2026-q4" / f"{team}.yml"
+    result.serve = result.keep("serve rebuild s", serve_rebuilds(project, edited, old, repeat))
+    result.serve_floor = result.keep(
+        "floor serve rebuild s", serve_rebuilds(floor, floor / "docs" / "teams" / f"{team}.md", old, repeat)
+    )
 
 
 def exponent(results: list[Result]) -> float | None:
@@ -337,6 +352,12 @@ def table(results: list[Result], commits: int, repeat: int) -> str:
         f"| peak memory at {largest.size} <= {TARGETS['memory']}x | {largest.rss / largest.floor_rss:.2f}x "
         f"| {verdict(largest.rss / largest.floor_rss, TARGETS['memory'])} |"
     )
+    rows += ["", f"Spread over the {repeat} runs of each figure, min to max:", ""]
+    names = list(dict.fromkeys(name for r in results for name in r.spread))
+    rows += ["| size | " + " | ".join(names) + " |", "| --- |" + " ---: |" * len(names)]
+    for r in results:
+        cells = [f"{r.spread[n][0]:.3g} to {r.spread[n][1]:.3g}" if n in r.spread else "-" for n in names]
+        rows.append(f"| {r.size} | " + " | ".join(cells) + " |")
     return "\n".join(rows) + "\n"
 
 

@@ -84,8 +84,10 @@ def test_site_benchmark_smoke(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     rows = [line.split("|")[1:-1] for line in done.stdout.splitlines() if line.startswith("| S |")]
-    assert len(rows) == 1
+    assert len(rows) == 2  # the medians, then each figure's spread
     cells = [cell.strip() for cell in rows[0]]
+    spread = [cell.strip() for cell in rows[1][1:]]
+    assert len(spread) >= 12 and all(" to " in cell for cell in spread), spread
     assert cells[1] == "153" and int(cells[2]) > 30  # key results, pages
     assert all(float(cells[i]) > 0 for i in (3, 4, 6, 7, 8, 15, 16))  # every time was measured, CPU times too
     lines = done.stdout.splitlines()
