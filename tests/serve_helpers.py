@@ -11,6 +11,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from bs4 import BeautifulSoup
@@ -56,7 +57,7 @@ class Served:
             stderr=subprocess.STDOUT,
             text=True,
             env={**os.environ, **ENV_QUIET, **CLOCK, **REAL_MONOTONIC},  # an edited plan: judged as of CLOCK's day
-            preexec_fn=preexec,  # noqa: PLW1509 - only async-signal-safe calls (prctl, signal, setrlimit)
+            preexec_fn=partial(_in_child, preexec),  # noqa: PLW1509 - only async-signal-safe calls (prctl, signal, setrlimit)
         )
 
     def get(self, path: str) -> tuple[int, str]:
@@ -107,12 +108,21 @@ class Served:
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGINT)
         try:
-            self.process.wait(timeout=30)
+            self.process.wait(timeout=15)
         except subprocess.TimeoutExpired:  # pragma: no cover - only if the server hangs
             self.process.kill()
             self.process.wait(timeout=30)
         if not self._log.closed:
             self._log.close()
+
+
+def _in_child(preexec: Callable[[], None] | None) -> None:
+    """In the child, before exec: Ctrl+C works again. A suite started in the background by a
+    shell (as CI may start it) inherits SIGINT ignored, and so would the server: `stop` would then
+    wait for nothing. Then the caller's own `preexec`."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    if preexec is not None:
+        preexec()
 
 
 def visible(html: str) -> str:
