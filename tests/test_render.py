@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import html
+from functools import cache
 from pathlib import Path
 
 from bs4 import BeautifulSoup
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from jinja2 import Template
 from mkdocs_northstar.build import Builder, Settings
 from mkdocs_northstar.model import Band
 from mkdocs_northstar.pages import PAGES, Renderer
@@ -29,10 +31,19 @@ HOSTILE = [
 ]
 
 
+RENDERER = Renderer()
+"""One renderer for the property tests: each example renders, none changes the environment."""
+
+
+@cache
+def _template(call: str) -> Template:
+    source = f'{{% from "_macros.html.jinja" import a, bar, num, lineage, who with context %}}{call}'
+    return RENDERER.env.from_string(source)
+
+
 def _render(call: str, **variables: object) -> str:
     """`call` with the shared macros imported, as every page template imports them."""
-    source = f'{{% from "_macros.html.jinja" import a, bar, num, lineage, who with context %}}{call}'
-    return Renderer().env.from_string(source).render(**variables)
+    return _template(call).render(**variables)
 
 
 def _href(target: Link) -> str:
