@@ -13,9 +13,13 @@ import jsonschema
 import yaml
 from bs4 import BeautifulSoup
 from mkdocs_northstar.build import Builder, Settings
+from mkdocs_northstar.cascade import Cascade
 from mkdocs_northstar.export import EXPORT_SCHEMA
+from mkdocs_northstar.index import build_index
+from mkdocs_northstar.load import load_plan
+from mkdocs_northstar.progress import Pace
 
-from tests.conftest import AS_OF, ROOT
+from tests.conftest import AS_OF, CASES, ROOT
 from tests.site_helpers import article, copy_project, mkdocs
 
 
@@ -202,3 +206,75 @@ def test_every_check_in_note_is_on_its_team_page_and_a_kpi_shows_its_last_13_wee
     assert f"{hits} of 13 met" in row.get_text()
     streak = len(met) - max(i for i, hit in enumerate(met) if hit != met[-1]) - 1
     assert f"{'met' if met[-1] else 'missed'} {streak} in a row" in row.get_text()
+
+
+LEADS = """team: leadership
+period: 2026-q4
+objectives:
+  - id: win-makers
+    title: Win manufacturers
+    supports: [grow-makers]
+    key_results:
+      - id: new-logos
+        title: New manufacturer logos
+        owner: ceo
+        baseline: 0
+        target: 8
+      - id: quote-hours
+        title: Median quote time
+        owner: ben
+        baseline: 30
+        target: 1
+"""
+
+
+def _cascade(tmp_path: Path, sales: str) -> Cascade:
+    """The cascade of the base plan with this leadership file and `sales` as the sales file (the
+    plan may have errors: only the roll-up is looked at)."""
+    root = tmp_path / "plan"
+    shutil.copytree(CASES / "_base", root)
+    (root / "execution" / "2026-q4" / "leadership.yml").write_text(LEADS, encoding="utf-8")
+    (root / "execution" / "2026-q4" / "sales.yml").write_text(sales, encoding="utf-8")
+    loaded = load_plan(root)
+    return Cascade(build_index(loaded.plan, loaded.paths), {"2026-q4": Pace()})
+
+
+def test_a_supporter_of_an_objective_and_of_its_key_result_counts_once(tmp_path: Path) -> None:
+    """Sales supports leadership's objective and one of its key results: the key result takes it,
+    and the objective is made of its key results, so sales is not counted a second time."""
+    sales = """team: sales
+period: 2026-q4
+objectives:
+  - id: fill-pipeline
+    title: Fill the pipeline
+    supports: [win-makers, new-logos]
+    key_results:
+      - {id: meetings, title: Meetings, owner: ana, baseline: 0, target: 40, current: 10}
+"""
+    cascade = _cascade(tmp_path, sales)
+    kr = cascade.of(("2026-q4", "new-logos"))
+    assert kr.rollup.progress == 0.25 and kr.rolled_from == (("2026-q4", "fill-pipeline"),)
+    objective = cascade.of(("2026-q4", "win-makers"))
+    assert objective.rollup.progress == 0.25  # from new-logos alone; quote-hours has nothing yet
+    assert objective.rollup.reported == 1 and objective.rollup.total == 2
+
+
+def test_a_circle_of_supports_contributes_nothing(tmp_path: Path) -> None:
+    """Two objectives that support each other, neither reporting: the roll-up ends, with no figure."""
+    sales = """team: sales
+period: 2026-q4
+objectives:
+  - id: fill-pipeline
+    title: Fill the pipeline
+    supports: [call-more]
+    key_results:
+      - {id: meetings, title: Meetings, owner: ana, baseline: 0, target: 40}
+  - id: call-more
+    title: Call more
+    supports: [fill-pipeline]
+    key_results:
+      - {id: calls, title: Calls, owner: ana, baseline: 0, target: 300}
+"""
+    cascade = _cascade(tmp_path, sales)
+    assert cascade.of(("2026-q4", "fill-pipeline")).rollup.progress is None
+    assert cascade.of(("2026-q4", "call-more")).rollup.progress is None
