@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from mkdocs_northstar.index import Index, Key
 from mkdocs_northstar.model import KeyResult, Objective
-from mkdocs_northstar.progress import Pace, Rollup, kr_progress, kr_score
+from mkdocs_northstar.progress import Pace, Rollup, kr_progress, kr_score, weighted_mean
 
 
 @dataclass(frozen=True)
@@ -111,11 +111,7 @@ class Cascade:
 
 
 def _combine(parts: list[tuple[float, Rollup]], *, reported: int, total: int) -> Rollup:
-    weight = sum(w for w, _ in parts)
-    if not parts or weight <= 0:
-        return Rollup(None, reported, total)
-    progress = sum(w * (r.progress or 0.0) for w, r in parts) / weight
-    scored = [(w, r.score) for w, r in parts if r.score is not None]
-    scored_weight = sum(w for w, _ in scored)
-    score = sum(w * s for w, s in scored) / scored_weight if scored and scored_weight > 0 else None
+    """The weighted mean of the parts' progress, and of the scores of those that have one."""
+    progress = weighted_mean([(w, r.progress) for w, r in parts if r.progress is not None])
+    score = weighted_mean([(w, r.score) for w, r in parts if r.score is not None]) if progress is not None else None
     return Rollup(progress, reported, total, score)

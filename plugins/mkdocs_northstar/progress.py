@@ -83,12 +83,17 @@ def is_stale(kr: KeyResult, *, as_of: date, start: date, stale_days: int) -> boo
     return kr.current is None if last is None else last < cutoff
 
 
+def meets(value: float, target: float, direction: str) -> bool:
+    """Whether `value` is at or beyond `target` in `direction` (`up`: at or above; `down`: at or below)."""
+    return value >= target if direction == "up" else value <= target
+
+
 def holds(kr: KeyResult) -> list[bool]:
     """For a level to hold: whether each reading (the check-ins, else `current`) held it."""
     values = [c.value for c in history(kr.check_ins) if c.value is not None]
     values = values or ([kr.current] if kr.current is not None else [])
     level = kr.target if kr.target is not None else 0.0
-    return [v >= level if kr.direction == "up" else v <= level for v in values]
+    return [meets(v, level, kr.direction) for v in values]
 
 
 def kr_progress(kr: KeyResult, as_of: date | None = None) -> float | None:
@@ -180,9 +185,9 @@ def objective_rollup(objective: Objective, pace: Pace = Pace()) -> Rollup:
         for kr in objective.key_results
         if (p := kr_progress(kr, pace.as_of)) is not None
     ]
-    progress = _mean([(w, p) for w, p, _ in measured])
+    progress = weighted_mean([(w, p) for w, p, _ in measured])
     scores = [(w, s) for w, _, s in measured if s is not None]
-    return Rollup(progress, len(measured), len(objective.key_results), _mean(scores))
+    return Rollup(progress, len(measured), len(objective.key_results), weighted_mean(scores))
 
 
 def team_rollup(objectives: Sequence[Objective], pace: Pace = Pace()) -> Rollup:
@@ -192,10 +197,11 @@ def team_rollup(objectives: Sequence[Objective], pace: Pace = Pace()) -> Rollup:
     measured = [(w, r.progress) for w, r in rollups if r.progress is not None]
     scores = [(w, r.score) for w, r in rollups if r.score is not None]
     reported, total = sum(r.reported for _, r in rollups), sum(r.total for _, r in rollups)
-    return Rollup(_mean(measured), reported, total, _mean(scores))
+    return Rollup(weighted_mean(measured), reported, total, weighted_mean(scores))
 
 
-def _mean(weighted: Sequence[tuple[float, float]]) -> float | None:
+def weighted_mean(weighted: Sequence[tuple[float, float]]) -> float | None:
+    """The mean of (weight, value) pairs; None without any, or without weight."""
     total = sum(w for w, _ in weighted)
     return sum(w * p for w, p in weighted) / total if weighted and total > 0 else None
 
@@ -263,17 +269,13 @@ def scorecard(kpi: Kpi) -> Scorecard | None:
     recent = history(measured(kpi.check_ins))[-SCORECARD_WEEKS:]
     if not recent:
         return None
-    cells = [(c, _meets(c.value or 0.0, kpi.target, kpi.direction)) for c in recent]
+    cells = [(c, meets(c.value or 0.0, kpi.target, kpi.direction)) for c in recent]
     streak = 0
     for _, hit in reversed(cells):
         if hit != cells[-1][1]:
             break
         streak += 1
     return Scorecard(cells, sum(hit for _, hit in cells), streak)
-
-
-def _meets(value: float, target: float, direction: str) -> bool:
-    return value >= target if direction == "up" else value <= target
 
 
 def kpi_value(kpi: Kpi) -> float | None:
@@ -287,7 +289,7 @@ def kpi_on_target(kpi: Kpi) -> bool | None:
     value = kpi_value(kpi)
     if value is None:
         return None
-    return value >= kpi.target if kpi.direction == "up" else value <= kpi.target
+    return meets(value, kpi.target, kpi.direction)
 
 
 def band(progress: float, bands: Sequence[Band]) -> Band:
