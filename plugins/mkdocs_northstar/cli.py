@@ -28,7 +28,7 @@ from mkdocs_northstar.pages.site import nav_config
 from mkdocs_northstar.pdf import PdfError, print_one_page
 from mkdocs_northstar.problems import CODES, Problem
 from mkdocs_northstar.scaffold import scaffold
-from mkdocs_northstar.schema import KINDS, dump, plan_schema, schema_for, write_schemas
+from mkdocs_northstar.schema import KINDS, dump, export_schema, plan_schema, schema_for, write_schemas
 from mkdocs_northstar.writes import UnsafeOutputError, inner_path, inside, write_atomic
 
 
@@ -98,7 +98,9 @@ def get_parser() -> argparse.ArgumentParser:
     pdf.add_argument("--paper", choices=["a4", "letter"], default="a4", help="sheet size (landscape)")
 
     schema = sub.add_parser("schema", help="print the JSON Schema of plan files")
-    schema.add_argument("--kind", choices=KINDS, help="one kind of file; default: any plan file")
+    schema.add_argument(
+        "--kind", choices=(*KINDS, "export"), help="one kind of file, or export (plan.json); default: any plan file"
+    )
     schema.add_argument("--out", type=Path, help="write <kind>.schema.json for every kind into this folder")
     return parser
 
@@ -243,6 +245,9 @@ def cmd_schema(kind: str | None, out: Path | None) -> int:
     if out is not None:
         for path in write_schemas(out):
             print(path.as_posix())
+        return 0
+    if kind == "export":
+        sys.stdout.write(dump(export_schema()))
         return 0
     sys.stdout.write(dump(schema_for(kind) if kind else plan_schema()))
     return 0

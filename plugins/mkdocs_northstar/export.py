@@ -20,28 +20,26 @@ from collections.abc import Sequence
 from datetime import date
 from importlib.resources import files
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
-from mkdocs_northstar.cascade import Cascade, Cascaded
+from pydantic import BaseModel
+
+from mkdocs_northstar.cascade import Cascade
 from mkdocs_northstar.check import Report, UsageError
-from mkdocs_northstar.index import Index, Key
-from mkdocs_northstar.model import (
-    Band,
-    CheckIn,
-    Choice,
-    Goal,
-    KeyResult,
-    Kpi,
-    Objective,
-    Person,
-    Plan,
-    Quarter,
-    Rock,
-    Strategy,
-    Team,
-    TeamPeriod,
-    Year,
+from mkdocs_northstar.exported import (
+    FORMAT,
+    FORMAT_VERSION,
+    GoalExport,
+    KeyResultExport,
+    KpiExport,
+    ObjectiveExport,
+    PlanExport,
+    RockExport,
+    TeamPeriodExport,
+    YearExport,
 )
+from mkdocs_northstar.index import Index, Key
+from mkdocs_northstar.model import Band, KeyResult, Kpi, Objective, Plan, Rock, TeamPeriod, Year
 from mkdocs_northstar.problems import did_you_mean
 from mkdocs_northstar.progress import (
     Pace,
@@ -52,16 +50,11 @@ from mkdocs_northstar.progress import (
     kpi_on_target,
     kpi_value,
     kr_achieved,
-    kr_progress,
-    kr_score,
     last_check_in,
     latest,
-    objective_rollup,
 )
 from mkdocs_northstar.rules.context import current_period
 
-FORMAT: Final = "northstar-plan"
-FORMAT_VERSION: Final = 1
 PROGRESS_PLACES: Final = 4
 
 CSV_COLUMNS: Final = (
@@ -85,7 +78,7 @@ CSV_COLUMNS: Final = (
 )
 """The CSV header: one row per key result."""
 
-Number = int | float
+V = TypeVar("V", bound=BaseModel)
 
 
 def _load_schema() -> dict[str, Any]:
@@ -105,7 +98,18 @@ def export_plan(
     period: str | None = None,
     bands: Sequence[Band] | None = None,
 ) -> dict[str, Any]:
-    """The whole resolved plan as plain JSON-able data, with derived progress.
+    """The whole resolved plan as plain JSON-able data, with derived progress (see `plan_export`)."""
+    return plan_export(report, version=version, period=period, bands=bands).model_dump(mode="json")
+
+
+def plan_export(
+    report: Report,
+    *,
+    version: str | None = None,
+    period: str | None = None,
+    bands: Sequence[Band] | None = None,
+) -> PlanExport:
+    """The whole resolved plan as the export's view model, with derived progress.
 
     Args:
         report: a checked plan (see `check_plan`); it must have no errors.
@@ -128,22 +132,22 @@ def export_plan(
         raise UsageError(f"unknown period {period!r}{did_you_mean(period, quarter_ids)}")
     _, quarter = current_period(plan, report.as_of, period)
     exporter = _Exporter(plan, report.index, list(bands or plan.settings.score_bands), report.as_of)
-    return {
-        "format": FORMAT,
-        "format_version": FORMAT_VERSION,
-        "company": company.name,
-        "as_of": report.as_of.isoformat(),
-        "period": quarter.id if quarter is not None else None,
-        "version": version,
-        "strategy": _strategy(strategy),
-        "years": [exporter.year(y) for y in sorted(company.years, key=lambda y: (y.start, y.id))],
-        "people": [_person(p) for p in sorted(people.people, key=lambda p: p.id)],
-        "teams": [_team(t) for t in sorted(teams.teams, key=lambda t: t.id)],
-        "work": [
+    return PlanExport.model_construct(
+        format=FORMAT,
+        format_version=FORMAT_VERSION,
+        company=company.name,
+        as_of=report.as_of,
+        period=quarter.id if quarter is not None else None,
+        version=version,
+        strategy=strategy,
+        years=[exporter.year(y) for y in sorted(company.years, key=lambda y: (y.start, y.id))],
+        people=sorted(people.people, key=lambda p: p.id),
+        teams=sorted(teams.teams, key=lambda t: t.id),
+        work=[
             exporter.work(path, work)
             for path, work in sorted(plan.execution, key=lambda pw: (pw[1].period, pw[1].team, pw[0].as_posix()))
         ],
-    }
+    )
 
 
 def export_json(
@@ -156,12 +160,10 @@ def export_json(
 ) -> str:
     """`export_plan` as JSON text, UTF-8 characters kept, ending with a newline.
 
-    Indented by 2 for people and diffs; `compact` for the site's plan.json, which programs read:
-    indenting makes Python's encoder fall back from C to Python, six times slower on a large plan.
+    Indented by 2 for people and diffs; `compact` (on one line) for the site's plan.json, which programs read.
     """
-    data = export_plan(report, version=version, period=period, bands=bands)
-    layout: dict[str, Any] = {"separators": (",", ":")} if compact else {"indent": 2}
-    return json.dumps(data, sort_keys=False, ensure_ascii=False, allow_nan=False, **layout) + "\n"
+    exported = plan_export(report, version=version, period=period, bands=bands)
+    return exported.model_dump_json(indent=None if compact else 2) + "\n"
 
 
 def export_csv(
@@ -220,82 +222,21 @@ def _cell(value: object) -> object:
 # --- values --------------------------------------------------------------------------------------
 
 
-def _num(value: float) -> Number:
-    """`value` as JSON-safe data: a whole number becomes an int; NaN and infinity are refused."""
+def _num(value: float) -> float:
+    """`value`, refused when NaN or infinite (JSON has neither)."""
     if not math.isfinite(value):
         raise ValueError(f"cannot export the non-finite number {value!r}")
-    return int(value) if float(value).is_integer() else value
+    return value
 
 
-def _opt_num(value: float | None) -> Number | None:
-    return None if value is None else _num(value)
-
-
-def _ratio(value: float | None) -> Number | None:
+def _ratio(value: float | None) -> float | None:
     """A progress (0..1, or beyond for `achieved`), rounded to `PROGRESS_PLACES`."""
     return None if value is None else _num(round(value, PROGRESS_PLACES))
 
 
-def _day(value: date | None) -> str | None:
-    return None if value is None else value.isoformat()
-
-
-# --- strategy, calendar, people and teams --------------------------------------------------------
-
-
-def _strategy(strategy: Strategy) -> dict[str, Any]:
-    north_star = strategy.north_star
-    return {
-        "owner": strategy.owner,
-        "reviewed": strategy.reviewed.isoformat(),
-        "purpose": strategy.purpose,
-        "values": [{"id": v.id, "title": v.title, "description": v.description} for v in strategy.values],
-        "north_star": (
-            None
-            if north_star is None
-            else {"id": north_star.id, "statement": north_star.statement, "by": north_star.by}
-        ),
-        "targets": [{"id": t.id, "title": t.title, "by": t.by, "description": t.description} for t in strategy.targets],
-        "where_to_play": [_choice(c) for c in strategy.where_to_play],
-        "how_to_win": [_choice(c) for c in strategy.how_to_win],
-        "not_doing": [{"id": t.id, "title": t.title, "why": t.why} for t in strategy.not_doing],
-        "talent": [{"id": t.id, "title": t.title, "why": t.why} for t in strategy.talent],
-        "strengths": list(strategy.strengths),
-        "weaknesses": list(strategy.weaknesses),
-        "trends": list(strategy.trends),
-    }
-
-
-def _choice(choice: Choice) -> dict[str, Any]:
-    return {"id": choice.id, "title": choice.title, "description": choice.description}
-
-
-def _quarter(quarter: Quarter) -> dict[str, Any]:
-    return {"id": quarter.id, "name": quarter.name, "start": quarter.start.isoformat(), "end": quarter.end.isoformat()}
-
-
-def _person(person: Person) -> dict[str, Any]:
-    return {"id": person.id, "name": person.name, "title": person.title, "email": person.email}
-
-
-def _team(team: Team) -> dict[str, Any]:
-    return {
-        "id": team.id,
-        "name": team.name,
-        "lead": team.lead,
-        "parent": team.parent,
-        "mission": team.mission,
-        "members": list(team.members),
-    }
-
-
-def _check_in(check_in: CheckIn) -> dict[str, Any]:
-    return {
-        "date": check_in.date.isoformat(),
-        "value": _opt_num(check_in.value),
-        "confidence": _opt_num(check_in.confidence),
-        "note": check_in.note,
-    }
+def _view(view: type[V], item: BaseModel, **derived: Any) -> V:
+    """The view of a checked plan item: its own fields, with `derived` added or replaced."""
+    return view.model_construct(**{**item.__dict__, **derived})
 
 
 # --- execution -----------------------------------------------------------------------------------
@@ -330,137 +271,83 @@ class _Exporter:
     def lineage(self, key: Key) -> list[str]:
         return [entry.id for entry in self.index.chain(key)]
 
-    def year(self, year: Year) -> dict[str, Any]:
-        return {
-            "id": year.id,
-            "name": year.name,
-            "start": year.start.isoformat(),
-            "end": year.end.isoformat(),
-            "theme": year.theme,
-            "goals": [self.goal(g) for g in year.goals],
-            "quarters": [_quarter(q) for q in sorted(year.quarters, key=lambda q: (q.start, q.id))],
-        }
+    def year(self, year: Year) -> YearExport:
+        return _view(
+            YearExport,
+            year,
+            goals=[_view(GoalExport, g, strategic_roots=self.roots((None, g.id))) for g in year.goals],
+            quarters=sorted(year.quarters, key=lambda q: (q.start, q.id)),
+        )
 
-    def goal(self, goal: Goal) -> dict[str, Any]:
-        return {
-            "id": goal.id,
-            "title": goal.title,
-            "description": goal.description,
-            "owner": goal.owner,
-            "measure": goal.measure,
-            "supports": list(goal.supports),
-            "strategic_roots": self.roots((None, goal.id)),
-        }
-
-    def work(self, path: Path, work: TeamPeriod) -> dict[str, Any]:
-        objectives = [self.objective(work, o) for o in work.objectives]
+    def work(self, path: Path, work: TeamPeriod) -> TeamPeriodExport:
         pace = self.paces.get(work.period, Pace())
         rollup = self.cascade.team(work.period, list(work.objectives))
-        return {
-            "team": work.team,
-            "period": work.period,
-            "file": _relative(path, self.plan.root),
-            "progress": _ratio(rollup.progress),
-            "expected": _ratio(pace.expected),
-            "score": _ratio(rollup.score),
-            "band": self.band(rollup.progress, rollup.score),
-            "reported": rollup.reported,
-            "key_results_total": rollup.total,
-            "objectives": objectives,
-            "rocks": [self.rock(work, r) for r in work.rocks],
-            "kpis": [_kpi(k) for k in work.kpis],
-        }
+        return _view(
+            TeamPeriodExport,
+            work,
+            objectives=[self.objective(work, o, pace) for o in work.objectives],
+            rocks=[self.rock(work, r) for r in work.rocks],
+            kpis=[_kpi(k) for k in work.kpis],
+            file=_relative(path, self.plan.root),
+            progress=_ratio(rollup.progress),
+            expected=_ratio(pace.expected),
+            score=_ratio(rollup.score),
+            band=self.band(rollup.progress, rollup.score),
+            reported=rollup.reported,
+            key_results_total=rollup.total,
+        )
 
-    def objective(self, work: TeamPeriod, objective: Objective) -> dict[str, Any]:
+    def objective(self, work: TeamPeriod, objective: Objective, pace: Pace) -> ObjectiveExport:
         key = (work.period, objective.id)
-        pace = self.paces.get(work.period, Pace())
-        cascaded = self.cascade.of(key) if key in self.index.entries else Cascaded(objective_rollup(objective, pace))
+        cascaded = self.cascade.objective(key, objective)
         rollup = cascaded.rollup
         aspirational = objective.type == "aspirational"
-        return {
-            "id": objective.id,
-            "title": objective.title,
-            "description": objective.description,
-            "type": objective.type,
-            "owner": objective.owner or self.leads.get(work.team),
-            "supports": list(objective.supports),
-            "weight": _num(objective.weight),
-            "progress": _ratio(rollup.progress),
-            "score": _ratio(rollup.score),
-            "band": self.band(rollup.progress, rollup.score),
-            "reported": rollup.reported,
-            "key_results_total": rollup.total,
-            "rolled_up_from": [k[1] for k in cascaded.rolled_from],
-            "lineage": self.lineage(key),
-            "strategic_roots": self.roots(key),
-            "key_results": [self.key_result(work, kr, pace, aspirational) for kr in objective.key_results],
-        }
+        return _view(
+            ObjectiveExport,
+            objective,
+            owner=objective.owner or self.leads.get(work.team),
+            key_results=[self.key_result(work, kr, pace, aspirational) for kr in objective.key_results],
+            progress=_ratio(rollup.progress),
+            score=_ratio(rollup.score),
+            band=self.band(rollup.progress, rollup.score),
+            reported=rollup.reported,
+            key_results_total=rollup.total,
+            rolled_up_from=[k[1] for k in cascaded.rolled_from],
+            lineage=self.lineage(key),
+            strategic_roots=self.roots(key),
+        )
 
-    def key_result(self, work: TeamPeriod, kr: KeyResult, pace: Pace, aspirational: bool) -> dict[str, Any]:
-        progress, achieved = kr_progress(kr, pace.as_of), kr_achieved(kr, pace.as_of)
-        score = kr_score(kr, pace, aspirational=aspirational)
-        rolled_from: tuple[Key, ...] = ()
-        key = (work.period, kr.id)
-        if progress is None and key in self.index.parent_of:
-            cascaded = self.cascade.of(key)
-            progress, score, rolled_from = cascaded.rollup.progress, cascaded.rollup.score, cascaded.rolled_from
-        return {
-            "id": kr.id,
-            "title": kr.title,
-            "owner": kr.owner,
-            "metric": kr.metric,
-            "unit": kr.unit,
-            "kind": kr.kind,
-            "baseline": _opt_num(kr.baseline),
-            "target": _opt_num(kr.target),
-            "direction": kr.direction,
-            "due": _day(kr.due),
-            "done": _day(kr.done),
-            "grade": _opt_num(kr.grade),
-            "current": _opt_num(current_value(kr)),
-            "weight": _num(kr.weight),
-            "progress": _ratio(progress),
-            "achieved": _ratio(achieved),
-            "score": _ratio(score),
-            "band": self.band(progress, score),
-            "rolled_up_from": [k[1] for k in rolled_from],
-            "supports": list(kr.supports),
-            "confidence": _opt_num(confidence(kr)),
-            "last_check_in": _day(last_check_in(kr)),
-            "check_ins": [_check_in(c) for c in kr.check_ins],
-        }
+    def key_result(self, work: TeamPeriod, kr: KeyResult, pace: Pace, aspirational: bool) -> KeyResultExport:
+        cascaded = self.cascade.key_result((work.period, kr.id), kr, aspirational=aspirational)
+        progress, score, rolled_from = cascaded.rollup.progress, cascaded.rollup.score, cascaded.rolled_from
+        achieved = kr_achieved(kr, pace.as_of)
+        return _view(
+            KeyResultExport,
+            kr,
+            current=current_value(kr),
+            confidence=confidence(kr),
+            progress=_ratio(progress),
+            achieved=_ratio(achieved),
+            score=_ratio(score),
+            band=self.band(progress, score),
+            rolled_up_from=[k[1] for k in rolled_from],
+            last_check_in=last_check_in(kr),
+        )
 
-    def rock(self, work: TeamPeriod, rock: Rock) -> dict[str, Any]:
+    def rock(self, work: TeamPeriod, rock: Rock) -> RockExport:
         key = (work.period, rock.id)
-        return {
-            "id": rock.id,
-            "title": rock.title,
-            "description": rock.description,
-            "owner": rock.owner,
-            "due": rock.due.isoformat(),
-            "status": rock.status,
-            "done": _day(rock.done),
-            "supports": list(rock.supports),
-            "lineage": self.lineage(key),
-            "strategic_roots": self.roots(key),
-        }
+        return _view(RockExport, rock, lineage=self.lineage(key), strategic_roots=self.roots(key))
 
 
-def _kpi(kpi: Kpi) -> dict[str, Any]:
+def _kpi(kpi: Kpi) -> KpiExport:
     newest = latest(kpi.check_ins)
-    value, on_target = kpi_value(kpi), kpi_on_target(kpi)
-    return {
-        "id": kpi.id,
-        "title": kpi.title,
-        "owner": kpi.owner,
-        "unit": kpi.unit,
-        "target": _num(kpi.target),
-        "direction": kpi.direction,
-        "current": _opt_num(value),
-        "on_target": on_target,
-        "last_check_in": _day(newest.date if newest is not None else None),
-        "check_ins": [_check_in(c) for c in kpi.check_ins],
-    }
+    return _view(
+        KpiExport,
+        kpi,
+        current=kpi_value(kpi),
+        on_target=kpi_on_target(kpi),
+        last_check_in=newest.date if newest is not None else None,
+    )
 
 
 def _relative(path: Path, root: Path) -> str:

@@ -15,7 +15,16 @@ from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -89,7 +98,15 @@ Owner = Annotated[str, BeforeValidator(_as_written), BeforeValidator(_one_owner)
 """The id of the one person accountable."""
 Text = Annotated[str, BeforeValidator(_as_written)]
 """Markdown text."""
-Score = Annotated[float, Field(ge=0, le=1)]
+
+
+def _whole(value: float) -> int | float:
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+Number = Annotated[float, PlainSerializer(_whole, return_type=int | float, when_used="json")]
+"""A number; in JSON (plan.json) a whole one is written as an integer (40.0 -> 40)."""
+Score = Annotated[Number, Field(ge=0, le=1)]
 
 
 DiffShow = Literal["value", "ref", "prose", "members", "key", "items"]
@@ -142,7 +159,9 @@ class Value(Model):
 
     id: Annotated[Id, KEY]
     title: Annotated[Str, SHOWN]
+    """The value's short name."""
     description: Annotated[Text, PROSE] = ""
+    """What the value means in practice (Markdown)."""
 
 
 class NorthStar(Model):
@@ -150,6 +169,7 @@ class NorthStar(Model):
 
     id: Annotated[Id, REF] = "north-star"
     statement: Annotated[Text, Diff("prose", label="")]
+    """The aim itself (Markdown)."""
     by: Annotated[int | None, Diff(label="year")] = Field(default=None, ge=1900, le=2200)
     """The year by which it is reached."""
 
@@ -159,9 +179,11 @@ class Target(Model):
 
     id: Annotated[Id, KEY]
     title: Annotated[Str, SHOWN]
+    """The target, in one line."""
     by: Annotated[int, SHOWN] = Field(ge=1900, le=2200)
     """The year by which it is reached."""
     description: Annotated[Text, PROSE] = ""
+    """Context for the target (Markdown)."""
 
 
 class Choice(Model):
@@ -169,7 +191,9 @@ class Choice(Model):
 
     id: Annotated[Id, KEY]
     title: Annotated[Str, SHOWN]
+    """The choice, in one line."""
     description: Annotated[Text, PROSE] = ""
+    """What the choice commits the company to (Markdown)."""
 
 
 class TradeOff(Model):
@@ -177,6 +201,7 @@ class TradeOff(Model):
 
     id: Annotated[Id, KEY]
     title: Annotated[Str, SHOWN]
+    """What the company will not do, in one line."""
     why: Annotated[Text, PROSE]
     """The reason: what we gain by saying no."""
 
@@ -186,7 +211,9 @@ class TalentNeed(Model):
 
     id: Annotated[Id, KEY]
     title: Annotated[Str, SHOWN]
+    """The capability or role, in one line."""
     why: Annotated[Text, PROSE] = ""
+    """Why the strategy needs it (Markdown)."""
 
 
 class Strategy(Model):
@@ -199,7 +226,9 @@ class Strategy(Model):
     purpose: Annotated[Text, PROSE]
     """Why we exist, beyond making money."""
     values: Annotated[list[Value], ITEMS] = []
+    """Core values: how the company behaves, whatever the plan."""
     north_star: Annotated[NorthStar | None, ITEMS] = None
+    """The long-horizon aim (BHAG), if the strategy has one."""
     targets: Annotated[list[Target], ITEMS] = []
     """3-5-year targets."""
     where_to_play: Annotated[list[Choice], ITEMS] = []
@@ -209,8 +238,11 @@ class Strategy(Model):
     not_doing: Annotated[list[TradeOff], ITEMS] = []
     """The trade-offs: what we will not do, each with its why."""
     talent: Annotated[list[TalentNeed], ITEMS] = []
+    """Capabilities or roles the strategy needs from people."""
     strengths: Annotated[list[Text], ITEMS] = []
+    """The company's strengths (Markdown)."""
     weaknesses: Annotated[list[Text], ITEMS] = []
+    """The company's weaknesses (Markdown)."""
     trends: Annotated[list[Text], ITEMS] = []
     """Market and technology trends we must respond to."""
 
@@ -223,7 +255,9 @@ class Goal(Model):
 
     id: Annotated[Id, KEY]
     title: Annotated[Str, SHOWN]
+    """The goal, in one line."""
     description: Annotated[Text, PROSE] = ""
+    """Context for the goal (Markdown)."""
     owner: Annotated[Owner | None, REF] = None
     """The one person accountable for the goal."""
     measure: Annotated[Str, SHOWN] = ""
@@ -240,8 +274,11 @@ class Quarter(Model):
 
     id: Annotated[Id, KEY]
     name: Annotated[Str, SHOWN] = ""
+    """The quarter's display name, e.g. 'Q1 2027'."""
     start: Annotated[date, SHOWN]
+    """The first day of the quarter."""
     end: Annotated[date, SHOWN]
+    """The last day of the quarter."""
 
 
 class Year(Model):
@@ -252,19 +289,26 @@ class Year(Model):
 
     id: Annotated[Id, KEY]
     name: Annotated[Str, SHOWN] = ""
+    """The year's display name, e.g. 'FY2027'."""
     start: Annotated[date, SHOWN]
+    """The first day of the year."""
     end: Annotated[date, SHOWN]
+    """The last day of the year."""
     theme: Annotated[Str, SHOWN] = ""
     """The rallying theme of the year."""
     goals: Annotated[list[Goal], ITEMS] = []
+    """Annual goals."""
     quarters: Annotated[list[Quarter], ITEMS] = []
+    """The year's quarters; execution files name one as their period."""
 
 
 class Company(Model):
     """`company.yml`: the company's name and its planning calendar with annual goals."""
 
     name: Annotated[Str, SHOWN]
+    """The company's name."""
     years: Annotated[list[Year], ITEMS]
+    """Planning years."""
 
 
 # --- people and teams ----------------------------------------------------------------------------
@@ -278,14 +322,18 @@ class Person(Model):
 
     id: Annotated[Id, KEY]
     name: Annotated[Str, SHOWN]
+    """The person's full name."""
     title: Annotated[Str, SHOWN] = ""
+    """The person's job title."""
     email: Annotated[Str, SHOWN] = ""
+    """The person's email address."""
 
 
 class People(Model):
     """`people.yml`."""
 
     people: Annotated[list[Person], ITEMS]
+    """Everyone who owns something in the plan."""
 
 
 class Team(Model):
@@ -296,16 +344,22 @@ class Team(Model):
 
     id: Annotated[Id, KEY]
     name: Annotated[Str, SHOWN]
+    """The team's display name."""
     lead: Annotated[Owner, REF]
+    """The id of the person who leads the team."""
     parent: Annotated[Ref | None, REF] = None
+    """The id of the parent team; none for the root team."""
     mission: Annotated[Text, PROSE] = ""
+    """Why the team exists (Markdown)."""
     members: Annotated[list[Ref], Diff("members")] = []
+    """Ids of the team's members besides its lead."""
 
 
 class Teams(Model):
     """`teams.yml`."""
 
     teams: Annotated[list[Team], ITEMS]
+    """Every team; they form a tree through `parent`."""
 
 
 # --- execution: motion ---------------------------------------------------------------------------
@@ -315,11 +369,13 @@ class CheckIn(Model):
     """A dated progress update."""
 
     date: Annotated[date, KEY]
-    value: Annotated[float | None, Diff(label="changed:", check_in=True)] = None
+    """The day of the update (at most one a day)."""
+    value: Annotated[Number | None, Diff(label="changed:", check_in=True)] = None
     """The value on that day; left out for a note on where things stand without a new number."""
     confidence: Annotated[Score | None, Diff(check_in=True)] = None
     """0 to 1: how likely the target is to be hit."""
     note: Annotated[Text, Diff("prose", check_in=True)] = ""
+    """A comment on the update (Markdown)."""
 
     @model_validator(mode="after")
     def _says_something(self) -> CheckIn:
@@ -366,13 +422,19 @@ class KeyResult(Model):
 
     id: Annotated[Id, KEY]
     title: Annotated[Str, SHOWN]
+    """The key result, in one line."""
     owner: Annotated[Owner, REF]
+    """The id of the one person accountable."""
     kind: Annotated[Literal["number", "milestone", "hold"], REF] = "number"
+    """`number` (from baseline to target), `milestone` (done or not, by `due`) or `hold` (stay at
+    or beyond `target` at every reading)."""
     metric: Annotated[Str, SHOWN] = ""
+    """What is measured."""
     unit: Annotated[Str, SHOWN] = ""
-    baseline: Annotated[float | None, SHOWN] = None
+    """The unit of the values, e.g. '%' or 'accounts'."""
+    baseline: Annotated[Number | None, SHOWN] = None
     """The value at the start (progress 0); a `number` key result needs it."""
-    target: Annotated[float | None, SHOWN] = None
+    target: Annotated[Number | None, SHOWN] = None
     """The value to reach (`number`), or the level to hold (`hold`)."""
     direction: Annotated[Literal["up", "down"], REF] = "up"
     """For `hold`: `up` stays at or above `target`, `down` at or below it."""
@@ -382,14 +444,17 @@ class KeyResult(Model):
     """For `milestone`: the day it was done (a day after `due` is done late)."""
     grade: Annotated[Score | None, BeforeValidator(_percent), Diff(check_in=True)] = None
     """The grade given at the quarter's end, 0 to 1 (or `70%`): it closes the key result, whatever its kind."""
-    current: Annotated[float | None, Diff(check_in=True)] = None
+    current: Annotated[Number | None, Diff(check_in=True)] = None
     """The current value, for teams that do not keep dated check-ins."""
     confidence: Annotated[Score | None, SHOWN] = None
-    weight: Annotated[float, SHOWN] = Field(default=1, gt=0, le=1000)
+    """0 to 1: how likely the target is to be hit, for teams that do not keep dated check-ins."""
+    weight: Annotated[Number, SHOWN] = Field(default=1, gt=0, le=1000)
+    """The key result's weight in its objective's progress."""
     supports: Annotated[list[Ref], REF] = []
     """Ids of key results (or objectives) of a parent team this key result delivers part of: with
     no check-ins of its own, such a parent key result shows the progress of what supports it."""
     check_ins: Annotated[CheckIns, ITEMS] = []
+    """Dated progress updates, at most one a day."""
 
     @model_validator(mode="after")
     def _measurable(self) -> KeyResult:
@@ -416,14 +481,19 @@ class Objective(Model):
 
     id: Annotated[Id, KEY]
     title: Annotated[Str, SHOWN]
+    """The objective, in one line."""
     description: Annotated[Text, PROSE] = ""
+    """Context for the objective (Markdown)."""
     type: Annotated[Literal["committed", "aspirational"], REF] = "committed"
+    """`committed` (expected to be met in full) or `aspirational` (a stretch: partial progress is success)."""
     owner: Annotated[Owner | None, REF] = None
     """Defaults to the team lead."""
     supports: Annotated[list[Ref], REF] = []
     """Ids of strategic choices, annual goals or another team's objective this period."""
-    weight: Annotated[float, SHOWN] = Field(default=1, gt=0, le=1000)
+    weight: Annotated[Number, SHOWN] = Field(default=1, gt=0, le=1000)
+    """The objective's weight in its team's progress."""
     key_results: Annotated[list[KeyResult], ITEMS] = []
+    """How the objective's success is measured."""
 
 
 RockStatus = Literal["not-started", "on-track", "off-track", "done", "missed", "dropped"]
@@ -434,13 +504,19 @@ class Rock(Model):
 
     id: Annotated[Id, KEY]
     title: Annotated[Str, SHOWN]
+    """The rock, in one line."""
     owner: Annotated[Owner, REF]
+    """The id of the one person accountable."""
     due: Annotated[date, SHOWN]
+    """The day it is due."""
     status: Annotated[RockStatus, REF] = "not-started"
+    """Where the rock stands, as its owner reports it."""
     done: Annotated[date | None, Diff(check_in=True)] = None
     """The day it was done: after `due`, it shows as done late."""
     supports: Annotated[list[Ref], REF] = []
+    """Ids of the strategic items, goals or objectives the rock serves."""
     description: Annotated[Text, PROSE] = ""
+    """Context or status detail (Markdown)."""
 
 
 class Kpi(Model):
@@ -448,23 +524,34 @@ class Kpi(Model):
 
     id: Annotated[Id, KEY]
     title: Annotated[Str, SHOWN]
+    """The KPI, in one line."""
     owner: Annotated[Owner, REF]
+    """The id of the one person accountable."""
     unit: Annotated[Str, SHOWN] = ""
-    target: Annotated[float, SHOWN]
+    """The unit of the values."""
+    target: Annotated[Number, SHOWN]
+    """The level to hold."""
     direction: Annotated[Literal["up", "down"], REF] = "up"
     """'up' if higher is better."""
-    current: Annotated[float | None, Diff(check_in=True)] = None
+    current: Annotated[Number | None, Diff(check_in=True)] = None
+    """The current value, for teams that do not keep dated check-ins."""
     check_ins: Annotated[CheckIns, ITEMS] = []
+    """Dated values, at most one a day."""
 
 
 class TeamPeriod(Model):
     """`execution/<period>/<team>.yml`: one team's work for one quarter."""
 
     team: Annotated[Ref, KEY]
+    """The id of the team."""
     period: Annotated[Ref, KEY]
+    """The id of the quarter."""
     objectives: Annotated[list[Objective], ITEMS] = []
+    """The team's objectives for the quarter."""
     rocks: Annotated[list[Rock], ITEMS] = []
+    """The team's rocks: must-dos with one owner and a due date."""
     kpis: Annotated[list[Kpi], ITEMS] = []
+    """Health metrics the team watches every week."""
 
 
 # --- settings ------------------------------------------------------------------------------------
@@ -475,7 +562,9 @@ class Band(Model):
 
     id: Id
     label: Str
+    """What the band is called on the pages."""
     min: Score
+    """The lowest score in the band, 0 to 1."""
 
 
 DEFAULT_BANDS = (
@@ -491,15 +580,20 @@ class Settings(Model):
     rules: dict[str, Annotated[Literal["error", "warning", "notice", "off"], BeforeValidator(_off)]] = {}
     """Severity per lint code, e.g. `NS306: off`."""
     max_objectives: int = Field(default=5, ge=1)
+    """How many objectives a team may have in a quarter before NS306 warns."""
     min_key_results: int = Field(default=2, ge=1)
+    """How few key results an objective may have before NS307 warns."""
     max_owned_key_results: int = Field(default=6, ge=1)
     """How many active key results one person may own before NS308 warns."""
     review_months: int = Field(default=13, ge=1)
+    """How many months after `reviewed` the strategy is due for review (NS309)."""
     stale_days: int = Field(default=21, ge=1)
+    """How many days without a check-in make a key result stale."""
     max_pages: int = Field(default=20_000, ge=1)
     """How many pages a site may have before the build refuses it (a plan of 100,000 people
     would write gigabytes): raise it for a plan that is really that large."""
     score_bands: list[Band] = Field(default=list(DEFAULT_BANDS), min_length=1)
+    """The bands a score falls in, lowest first: each an id, a label and the lowest score."""
     pace: Literal["linear", "end"] = "linear"
     """What is expected of a key result by the as-of date: `linear` (evenly through the quarter,
     after `grace_days`) or `end` (the whole target, as at the quarter's end)."""
