@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import jsonschema
+import pytest
 import yaml
 from bs4 import BeautifulSoup
 from mkdocs_northstar.build import Builder, Settings
@@ -17,7 +18,7 @@ from mkdocs_northstar.cascade import Cascade
 from mkdocs_northstar.export import EXPORT_SCHEMA
 from mkdocs_northstar.index import build_index
 from mkdocs_northstar.load import load_plan
-from mkdocs_northstar.progress import Pace
+from mkdocs_northstar.progress import Pace, Rollup
 
 from tests.conftest import AS_OF, CASES, ROOT
 from tests.site_helpers import article, copy_project, mkdocs
@@ -278,3 +279,28 @@ objectives:
     cascade = _cascade(tmp_path, sales)
     assert cascade.of(("2026-q4", "fill-pipeline")).rollup.progress is None
     assert cascade.of(("2026-q4", "call-more")).rollup.progress is None
+
+
+def test_a_team_is_its_reported_objectives_weighted_and_counts_every_key_result(tmp_path: Path) -> None:
+    """An objective with nothing reported does not drag the team down, but its key results count as unreported."""
+    sales = """team: sales
+period: 2026-q4
+objectives:
+  - id: fill-pipeline
+    title: Fill the pipeline
+    key_results:
+      - {id: meetings, title: Meetings, owner: ana, baseline: 0, target: 10, current: 6}
+      - {id: demos, title: Demos, owner: ana, baseline: 0, target: 10, current: 8}
+      - {id: calls, title: Calls, owner: ana, baseline: 0, target: 10}
+  - id: call-more
+    title: Call more
+    weight: 5
+    key_results:
+      - {id: dials, title: Dials, owner: ana, baseline: 0, target: 300}
+"""
+    cascade = _cascade(tmp_path, sales)
+    fill, call = (cascade.index.entries[("2026-q4", ident)].item for ident in ("fill-pipeline", "call-more"))
+    team = cascade.team("2026-q4", [fill, call])
+    assert team.progress == pytest.approx(0.7) and team.score == pytest.approx(0.7)
+    assert (team.reported, team.total) == (2, 4)
+    assert cascade.team("2026-q4", [call]) == Rollup(None, 0, 1, None)

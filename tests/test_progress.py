@@ -17,7 +17,6 @@ from mkdocs_northstar.progress import (
     kr_progress,
     kr_score,
     objective_rollup,
-    team_rollup,
 )
 
 
@@ -103,8 +102,6 @@ def test_a_half_reported_objective_counts_what_is_reported() -> None:
     none = Objective.model_validate({"id": "n", "title": "N", "key_results": krs[2:], "weight": 5})
     assert objective_rollup(half) == Rollup(pytest.approx(0.7), 2, 4, pytest.approx(0.7))  # type: ignore[arg-type]
     assert objective_rollup(none) == Rollup(None, 0, 2, None)
-    assert team_rollup([half, none]) == Rollup(pytest.approx(0.7), 2, 6, pytest.approx(0.7))  # type: ignore[arg-type]
-    assert team_rollup([none]) == Rollup(None, 0, 2, None)
 
 
 @pytest.mark.parametrize(

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from mkdocs_northstar.index import Index, Key
 from mkdocs_northstar.model import KeyResult, Objective
-from mkdocs_northstar.progress import Pace, Rollup, kr_progress, kr_score, weighted_mean
+from mkdocs_northstar.progress import Pace, Rollup, kr_progress, kr_score, objective_rollup, weighted_mean
 
 
 @dataclass(frozen=True)
@@ -61,6 +61,21 @@ class Cascade:
         self._busy.discard(key)
         self._done[key] = found
         return found
+
+    def key_result(self, key: Key, kr: KeyResult, *, aspirational: bool) -> Cascaded:
+        """A key result's progress: its own, else (when it is indexed) rolled up from its supporters."""
+        if key in self.index.parent_of and self.index.entries[key].item is kr:
+            return self.of(key)
+        pace = self._pace(key)
+        progress = kr_progress(kr, pace.as_of)
+        score = None if progress is None else kr_score(kr, pace, aspirational=aspirational)
+        return Cascaded(Rollup(progress, int(progress is not None), 1, score))
+
+    def objective(self, key: Key, objective: Objective) -> Cascaded:
+        """An objective's progress: its key results', else (when it is indexed) its supporters'."""
+        if key in self.index.entries and self.index.entries[key].item is objective:
+            return self.of(key)
+        return Cascaded(objective_rollup(objective, self._pace(key)))
 
     def _pace(self, key: Key) -> Pace:
         return self.paces.get(key[0], Pace())

@@ -190,16 +190,6 @@ def objective_rollup(objective: Objective, pace: Pace = Pace()) -> Rollup:
     return Rollup(progress, len(measured), len(objective.key_results), weighted_mean(scores))
 
 
-def team_rollup(objectives: Sequence[Objective], pace: Pace = Pace()) -> Rollup:
-    """A team's period progress: its objectives' progress weighted by their `weight`, over the
-    objectives with any key result reported."""
-    rollups = [(o.weight, objective_rollup(o, pace)) for o in objectives]
-    measured = [(w, r.progress) for w, r in rollups if r.progress is not None]
-    scores = [(w, r.score) for w, r in rollups if r.score is not None]
-    reported, total = sum(r.reported for _, r in rollups), sum(r.total for _, r in rollups)
-    return Rollup(weighted_mean(measured), reported, total, weighted_mean(scores))
-
-
 def weighted_mean(weighted: Sequence[tuple[float, float]]) -> float | None:
     """The mean of (weight, value) pairs; None without any, or without weight."""
     total = sum(w for w, _ in weighted)

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from mkdocs_northstar.cascade import Cascade, Cascaded
+from mkdocs_northstar.cascade import Cascade
 from mkdocs_northstar.dates import add_months
 from mkdocs_northstar.index import Entry, Index, Key
 from mkdocs_northstar.model import (
@@ -45,13 +45,9 @@ from mkdocs_northstar.progress import (
     kpi_on_target,
     kpi_value,
     kr_achieved,
-    kr_progress,
-    kr_score,
     last_check_in,
     latest_note,
-    objective_rollup,
     scorecard,
-    team_rollup,
     trend,
 )
 
@@ -240,7 +236,7 @@ class Views:
     """What is expected of this period's work by the as-of date."""
     not_started: Band = field(default_factory=lambda: Band(id="not-started", label="Not started", min=0))
     """The status of work whose period has not begun."""
-    cascade: Cascade | None = None
+    cascade: Cascade = field(init=False)
     """Progress rolled up through the cascade, for this period's objectives and key results."""
     teams: dict[str, TeamView] = field(default_factory=dict)
     roots: list[TeamView] = field(default_factory=list)
@@ -341,21 +337,16 @@ def _measure(views: Views, rollup: Rollup, rolled_from: tuple[Key, ...] = ()) ->
     return Measure(rollup.progress, status, None, rollup.reported, rollup.total, views.pace.expected, sources)
 
 
-def _cascaded(views: Views, key: Key) -> Cascaded | None:
-    return views.cascade.of(key) if views.cascade is not None and key in views.index.entries else None
-
-
 def _kr_measure(views: Views, kr: KeyResult, objective: Objective) -> Measure | None:
-    as_of = views.pace.as_of
-    progress, achieved = kr_progress(kr, as_of), kr_achieved(kr, as_of)
+    period = views.quarter.id if views.quarter else None
+    cascaded = views.cascade.key_result((period, kr.id), kr, aspirational=objective.type == "aspirational")
+    if cascaded.rolled_from:
+        return _measure(views, replace(cascaded.rollup, reported=1, total=1), cascaded.rolled_from)
+    progress, score = cascaded.rollup.progress, cascaded.rollup.score
     if progress is None:
-        period = views.quarter.id if views.quarter else None
-        rolled = _cascaded(views, (period, kr.id))
-        if rolled is None or rolled.rollup.progress is None:
-            return None
-        return _measure(views, replace(rolled.rollup, reported=1, total=1), rolled.rolled_from)
-    score = kr_score(kr, views.pace, aspirational=objective.type == "aspirational")
+        return None
     paced = kr.kind == "number" and kr.grade is None  # the others are not judged against the calendar
+    achieved = kr_achieved(kr, views.pace.as_of)
     return Measure(progress, _status(views, score), achieved, expected=views.pace.expected if paced else None)
 
 
@@ -402,10 +393,8 @@ def _stale(views: Views, kr: KeyResult) -> bool:
 
 
 def _objective_measure(views: Views, period: str | None, objective: Objective) -> Measure | None:
-    rolled = _cascaded(views, (period, objective.id))
-    if rolled is None:
-        return _measure(views, objective_rollup(objective, views.pace))
-    return _measure(views, rolled.rollup, rolled.rolled_from)
+    cascaded = views.cascade.objective((period, objective.id), objective)
+    return _measure(views, cascaded.rollup, cascaded.rolled_from)
 
 
 def _rock(views: Views, team: str, rock: Rock) -> RockView:
@@ -456,7 +445,7 @@ def _team_view(
     objectives, rocks, kpis = team_work.get(team.id, ([], [], []))
     period = views.quarter.id if views.quarter else None
     mine = [o.objective for o in objectives]
-    mean = views.cascade.team(period, mine) if views.cascade is not None else team_rollup(mine, views.pace)
+    mean = views.cascade.team(period, mine)
     parent_entry = views.index.get(None, team.parent) if team.parent else None
     link = Link(team.name, "team", views.urls.path("teams", team.id) if "teams" in views.pages else "", "", team.id)
     lead = views.person(team.lead)
