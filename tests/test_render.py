@@ -155,3 +155,14 @@ def test_a_template_imported_without_context_serves_every_page(tmp_path: Path) -
     people = [p.content.decode() for p in built.site.pages if p.path.startswith("people/") and "index" not in p.path]
     assert len(people) > 5
     assert all(page.endswith("Counted 3.\n") for page in people), people
+
+
+def test_an_edited_override_is_used_by_the_next_renderer(tmp_path: Path) -> None:
+    """Compiled templates outlive a renderer (a serve rebuild reuses them), but never an edit."""
+    overrides = tmp_path / "northstar"
+    overrides.mkdir()
+    page = overrides / "_probe.md.jinja"
+    for n in range(3):
+        page.write_text(f"version {n}: {{{{ x }}}}\n", encoding="utf-8")
+        assert Renderer((tmp_path,)).render("_probe.md.jinja", x="a<b") == f"version {n}: a&lt;b\n"
+    assert Renderer((tmp_path,)).render("_probe.md.jinja", x="c") == "version 2: c\n"
