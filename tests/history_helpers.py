@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 from tests.conftest import CASES, ROOT
+from tests.site_helpers import git
 
 
 class PlanRepo:
@@ -23,18 +22,7 @@ class PlanRepo:
         self.commit("Create the plan", "2026-07-02")
 
     def git(self, *args: str, when: str = "2026-07-02", stdin: str | None = None) -> str:
-        stamp = f"{when}T12:00:00+00:00"
-        env = {**os.environ, "GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp}
-        done = subprocess.run(
-            ["git", "-c", "user.name=Cora Eng", "-c", "user.email=cora@example.com", *args],
-            cwd=self.root,
-            env=env,
-            check=True,
-            capture_output=True,
-            text=True,
-            input=stdin,
-        )
-        return done.stdout
+        return git(*args, cwd=self.root, when=f"{when}T12:00:00+00:00", stdin=stdin)
 
     def edit(self, rel: str, old: str, new: str) -> None:
         path = self.plan / rel

@@ -34,7 +34,8 @@ def real_clock_environ() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if not k.startswith(("FAKETIME", "LD_PRELOAD", "DONT_FAKE"))}
 
 
-def git(*args: str, cwd: Path, when: str = COMMIT_DATE) -> str:
+def git(*args: str, cwd: Path, when: str = COMMIT_DATE, stdin: str | None = None) -> str:
+    """Run git in `cwd` as a fixed author at a fixed time; its standard output."""
     env = {**os.environ, "GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when}
     done = subprocess.run(
         ["git", "-c", "user.name=Test", "-c", "user.email=test@example.com", *args],
@@ -43,6 +44,7 @@ def git(*args: str, cwd: Path, when: str = COMMIT_DATE) -> str:
         check=True,
         capture_output=True,
         text=True,
+        input=stdin,
     )
     return done.stdout
 
