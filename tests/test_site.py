@@ -140,8 +140,14 @@ def test_alignment_calls_out_orphans_and_draws_a_diagram(tmp_path: Path) -> None
     body = article(project / "site", "alignment/")
     orphans = body.find(id="strategic-choices-nobody-works-on-this-period").find_next("ul")
     assert [li.get_text(strip=True) for li in orphans.find_all("li")] == ["Points for 50+ shipments a month"]
-    svg = body.select_one("svg.ns-svg")
-    assert svg is not None and len(svg.select("g.ns-node")) > 20 and len(svg.select("path.ns-edge")) > 20
+    trees = body.select("details.ns-cascade")
+    assert len(trees) >= 8 and all(t.select_one("ul.ns-diagram > li") for t in trees)
+    titles = [a.get_text() for a in body.select("ul.ns-diagram a")]
+    assert "Grow revenue to $128M at an operating ratio of 94 or better" in titles  # in full, never cut
+    assert not [t for t in titles if t.endswith("…")]
+    talent = body.find(id="class1-drivers").find_next("details")  # a talent need has its tree too
+    assert talent.select("li.ns-objective") and "items from" in talent.summary.get_text()
+    assert body.find(id="loyalty-points").find_next("p", class_="ns-warning") is not None
 
 
 def test_plan_text_is_escaped_and_never_evaluated(tmp_path: Path) -> None:

@@ -1,133 +1,107 @@
-"""Layout of the alignment diagram: strategy on the left, work cascading to the right.
+"""The alignment diagram: under each strategic item, the work that serves it, as a tree.
 
-Only coordinates are computed here; `_diagram.svg.jinja` draws them.
+Each strategic item (a choice, a target, a talent need; the north star when work names it) gets
+its own tree: the annual goals that name it, the objectives and rocks that name it or one of
+those goals, and under each objective the objectives of other teams that support it, and so on
+down. Titles are shown in full and wrap; the trees are HTML lists, so they fit any column, read
+on a phone, follow the theme's colours and link like any other link. Only the structure is
+worked out here; `_diagram.html.jinja` draws it.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from mkdocs_northstar.index import Key
-from mkdocs_northstar.pages.views import Link, Views
+from mkdocs_northstar.pages.views import Link, ObjectiveView, RockView, Views
 
-BOX_W, BOX_H, GAP_X, GAP_Y, TOP = 200, 40, 40, 12, 28
-MAX_PER_COLUMN = 40
-LABEL_CHARS = 28
+OPEN_UP_TO = 40
+"""A tree of at most this many items is shown open; a larger one starts closed, with its count."""
 
 
 @dataclass(frozen=True)
-class Node:
+class Branch:
+    """One item under a strategic item, and the items that serve it in turn."""
+
     key: Key
     link: Link
     kind: str
-    title: str
-    label: str
-    sub: str
-    band: str
-    x: int
-    y: int
+    """"goal", "objective" or "rock"."""
+    children: tuple[Branch, ...] = ()
+    objective: ObjectiveView | None = None
+    rock: RockView | None = None
+    repeated: bool = False
+    """Shown in full earlier in the same tree (it serves two items there): not expanded again."""
+
+    @property
+    def size(self) -> int:
+        """This item and everything under it."""
+        return 1 + sum(child.size for child in self.children)
 
 
 @dataclass(frozen=True)
-class Edge:
-    x1: int
-    y1: int
-    x2: int
-    y2: int
+class Tree:
+    """The work under one strategic item this period."""
+
+    branches: tuple[Branch, ...]
+    size: int
+    teams: int
+    """How many teams own an objective or rock in it."""
+
+    @property
+    def open(self) -> bool:
+        return self.size <= OPEN_UP_TO
 
 
-@dataclass
-class Diagram:
-    nodes: list[Node] = field(default_factory=list)
-    edges: list[Edge] = field(default_factory=list)
-    headers: list[dict[str, object]] = field(default_factory=list)
-    width: int = BOX_W
-    height: int = BOX_H + TOP
-    box_width: int = BOX_W
-    box_height: int = BOX_H
-
-
-def _short(text: str) -> str:
-    return text if len(text) <= LABEL_CHARS else text[: LABEL_CHARS - 1].rstrip() + "…"
-
-
-def layout(views: Views, column_labels: list[str]) -> Diagram:
-    """Columns: strategic choices, then goals and objectives by how far they sit from the strategy."""
+def trees(views: Views) -> dict[str, Tree]:
+    """Strategic item id -> the tree of work under it (items with no work have none)."""
     index = views.index
     period = views.quarter.id if views.quarter else None
-    column: dict[Key, int] = {}
-    info: dict[Key, tuple[Link, str, str]] = {}
-    key: Key
+    objectives: dict[Key, ObjectiveView] = {
+        (period, o.objective.id): o for team in views.teams.values() for o in team.objectives
+    }
+    rocks: dict[Key, RockView] = {(period, r.rock.id): r for team in views.teams.values() for r in team.rocks}
+    goals: dict[Key, Link] = {(None, goal.id): link for goal, link, _ in views.goals}
+    under: dict[Key, list[Key]] = defaultdict(list)
+    for key in [*goals, *objectives, *rocks]:
+        for target in index.resolve_supports(key):
+            if target.key != key:
+                under[target.key].append(key)
+
+    def branch(key: Key, expanded: set[Key]) -> Branch:
+        """`key` and what serves it; what this tree has expanded already is named, not repeated
+        (so a plan where everything supports everything stays as large as its supports)."""
+        repeated = key in expanded
+        expanded.add(key)
+        children = () if repeated else tuple(branch(k, expanded) for k in _ordered(under.get(key, []), goals))
+        if key in goals:
+            return Branch(key, goals[key], "goal", children, repeated=repeated)
+        if key in objectives:
+            view = objectives[key]
+            return Branch(key, view.link, "objective", children, objective=view, repeated=repeated)
+        return Branch(key, rocks[key].link, "rock", children, rock=rocks[key], repeated=repeated)
+
+    found: dict[str, Tree] = {}
     for choice in views.choices:
-        if choice.section in ("where_to_play", "how_to_win"):
-            key = (None, choice.link.id)
-            column[key] = 0
-            info[key] = (choice.link, choice.link.kind, "")
-    for goal, link, _ in views.goals:
-        key = (None, goal.id)
-        column[key] = 1
-        info[key] = (link, "goal", goal.measure)
-    objectives = {(period, o.objective.id): o for t in views.teams.values() for o in t.objectives}
-    for key, view in objectives.items():
-        info[key] = (view.link, "objective", f"{view.team.title} · {view.measure.percent}%" if view.measure else "")
-    pending = dict.fromkeys(objectives)
-    for _ in range(len(objectives) + 1):  # longest chain bounds the passes
-        for key in list(pending):
-            parents = [column.get(t.key) for t in index.resolve_supports(key)]
-            known = [c for c in parents if c is not None]
-            if known:
-                column[key] = max(2, max(known) + 1)  # column 1 holds the annual goals alone
-                del pending[key]
-        if not pending:
-            break
-    columns: dict[int, list[Key]] = defaultdict(list)
-    for key, col in column.items():
-        columns[col].append(key)
-    diagram = Diagram()
-    rows: dict[Key, int] = {}
-    for col in sorted(columns):
-        keys = columns[col]
-        if col > 0:
+        root = (None, choice.link.id)
+        expanded: set[Key] = {root}
+        branches = tuple(branch(k, expanded) for k in _ordered(under.get(root, []), goals))
+        if branches:
+            teams = {index.entries[b.key].team for b in _walk(branches) if b.kind != "goal" and b.key in index.entries}
+            found[choice.link.id] = Tree(branches, sum(b.size for b in branches), len(teams))
+    return found
 
-            def weight(key: Key) -> float:
-                ys = [rows[t.key] for t in index.resolve_supports(key) if t.key in rows]
-                return sum(ys) / len(ys) if ys else 0.0
 
-            keys.sort(key=lambda k: (weight(k), k[1]))
-        shown, hidden = keys[:MAX_PER_COLUMN], len(keys) - MAX_PER_COLUMN
-        for row, key in enumerate(shown):
-            rows[key] = row
-            link, kind, sub = info[key]
-            measure = objectives[key].measure if key in objectives else None
-            diagram.nodes.append(
-                Node(
-                    key,
-                    link,
-                    kind,
-                    link.title,
-                    _short(link.title),
-                    _short(sub),
-                    measure.band.id if measure else "",
-                    col * (BOX_W + GAP_X),
-                    TOP + row * (BOX_H + GAP_Y),
-                )
-            )
-        if hidden > 0:
-            more = Link(f"+{hidden}", "more", views.urls.path("alignment"))
-            y = TOP + len(shown) * (BOX_H + GAP_Y)
-            diagram.nodes.append(
-                Node((None, ""), more, "more", more.title, more.title, "", "", col * (BOX_W + GAP_X), y)
-            )
-        label = column_labels[min(col, len(column_labels) - 1)]
-        diagram.headers.append({"x": col * (BOX_W + GAP_X), "label": label})
-    placed = {n.key: n for n in diagram.nodes}
-    for node in diagram.nodes:
-        for target in index.resolve_supports(node.key) if node.kind != "more" else []:
-            parent = placed.get(target.key)
-            if parent is not None and parent.x < node.x:
-                diagram.edges.append(Edge(parent.x + BOX_W, parent.y + BOX_H // 2, node.x, node.y + BOX_H // 2))
-    if diagram.nodes:
-        diagram.width = max(n.x for n in diagram.nodes) + BOX_W + 2
-        diagram.height = max(n.y for n in diagram.nodes) + BOX_H + 2
-    return diagram
+def _ordered(keys: list[Key], goals: dict[Key, Link]) -> list[Key]:
+    """Goals first, then work, each in the plan's order; each once."""
+    unique = list(dict.fromkeys(keys))
+    return [k for k in unique if k in goals] + [k for k in unique if k not in goals]
+
+
+def _walk(branches: tuple[Branch, ...]) -> list[Branch]:
+    out: list[Branch] = []
+    for b in branches:
+        out.append(b)
+        out += _walk(b.children)
+    return out

@@ -60,6 +60,13 @@ LABELS: dict[str, str] = {
     "orphan_choices": "Strategic choices nobody works on this period",
     "orphan_work": "Work that serves no strategy",
     "diagram": "How this period's work connects to the strategy",
+    "diagram_intro": (
+        "Under each strategic item: the annual goals that name it, the objectives and rocks that serve it, "
+        "and under each objective the objectives of the teams that support it."
+    ),
+    "tree_summary": "%s items from %s teams",
+    "shown_above": "shown above",
+    "rock": "Rock",
     "accountability": "Your accountability",
     "owns": "Owns",
     "leads": "Leads",

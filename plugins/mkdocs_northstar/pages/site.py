@@ -18,7 +18,7 @@ from mkdocs_northstar.index import build_index
 from mkdocs_northstar.load import Loaded
 from mkdocs_northstar.load.plan import SINGLE_FILES
 from mkdocs_northstar.model import Band, Plan, Quarter
-from mkdocs_northstar.pages.diagram import layout
+from mkdocs_northstar.pages.diagram import trees
 from mkdocs_northstar.pages.labels import LABELS
 from mkdocs_northstar.pages.render import PageTemplateError, Renderer
 from mkdocs_northstar.pages.urls import Urls
@@ -260,8 +260,7 @@ class _Pages:
 
     def alignment(self, *_: object) -> None:
         path, labels = self.urls.path("alignment"), self.labels
-        columns = [labels["strategy"], labels["annual_goals"], labels["objectives"], labels["cascade"]]
-        self.page(path, labels["alignment"], "alignment.md.jinja", diagram=layout(self.views, columns))
+        self.page(path, labels["alignment"], "alignment.md.jinja", trees=trees(self.views))
         self.nav.append(NavItem(labels["alignment"], path))
 
     def people(self, *_: object) -> None:

@@ -21,6 +21,7 @@ from mkdocs_northstar.model import (
     Goal,
     KeyResult,
     Kpi,
+    NorthStar,
     Objective,
     Person,
     Plan,
@@ -527,7 +528,8 @@ def _alignment(
     rocks = [r for _, rs, _ in team_work.values() for r in rs]
     roots = {key: index.strategic_roots(key) for key in index.supports if key[0] == period}
     goal_roots = {g.id: index.strategic_roots((None, g.id)) for g, _, _ in views.goals}
-    sections: list[tuple[str, Sequence[Choice | Target | TalentNeed]]] = [
+    sections: list[tuple[str, Sequence[NorthStar | Choice | Target | TalentNeed]]] = [
+        ("north_star", [strategy.north_star] if strategy.north_star is not None else []),
         ("where_to_play", strategy.where_to_play),
         ("how_to_win", strategy.how_to_win),
         ("targets", strategy.targets),
@@ -538,14 +540,14 @@ def _alignment(
             entry = index.get(None, item.id)
             if entry is None:
                 continue
-            views.choices.append(
-                ChoiceView(
-                    views.link_of(entry),
-                    section,
-                    [link for g, link, _ in views.goals if item.id in goal_roots[g.id]],
-                    [o for k, o in objective_views.items() if item.id in roots.get(k, set())],
-                    [r for r in rocks if item.id in roots.get((period, r.rock.id), set())],
-                )
+            choice = ChoiceView(
+                views.link_of(entry),
+                section,
+                [link for g, link, _ in views.goals if item.id in goal_roots[g.id]],
+                [o for k, o in objective_views.items() if item.id in roots.get(k, set())],
+                [r for r in rocks if item.id in roots.get((period, r.rock.id), set())],
             )
+            if section != "north_star" or not choice.orphan:  # work rarely names the north star itself
+                views.choices.append(choice)
     views.untraced = [o for k, o in objective_views.items() if not roots.get(k)]
     views.untraced += [r for r in rocks if not roots.get((period, r.rock.id))]
