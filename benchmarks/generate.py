@@ -167,7 +167,7 @@ def write_plan(dest: Path, files: dict[str, str]) -> None:
 def commit_history(repo: Path, files: dict[str, str], commits: int, seed: int) -> None:
     """`commits` commits of plan/ edits (check-in values, targets, strategy reviews), one fast-import."""
     rng = random.Random(seed)
-    execution = sorted(k for k in files if k.startswith("execution/"))
+    execution = sorted(k for k in files if k.startswith("execution/") and "target: " in files[k])
     current = dict(files)
     stream: list[bytes] = []
     for n in range(commits):

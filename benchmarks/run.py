@@ -518,6 +518,8 @@ def main(argv: list[str] | None = None) -> int:
                 measure_serve(result, project, floor, args.rebuilds)
             results.append(result)
             print(f"{size}: measured in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+            if args.write:  # what is measured so far, should a later size fail
+                args.write.write_text(table(results, example, args.commits, args.repeat), encoding="utf-8")
             shutil.rmtree(Path(tmp) / size)
     report = table(results, example, args.commits, args.repeat)
     print(report, end="")
