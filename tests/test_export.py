@@ -139,6 +139,7 @@ def test_known_key_result(exported: dict[str, Any]) -> None:
     assert {k: v for k, v in kr.items() if k != "check_ins"} == {
         "id": "ab-new-accounts",
         "title": "New Alberta mid-market accounts shipping",
+        "short": "",
         "owner": "jordan-mackenzie",
         "metric": "Accounts with a first shipment this quarter",
         "unit": "accounts",

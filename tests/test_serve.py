@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.serve_helpers import PROBLEMS, Served
-from tests.site_helpers import copy_project
+from tests.site_helpers import copy_project, mkdocs
 
 pytestmark = pytest.mark.serve
 
@@ -35,3 +35,32 @@ def test_invalid_edit_shows_problems_then_recovers(serve: Callable[..., Served],
     server.wait_for_text("teams/sales/", "Build a pipeline we forecast", absent=(PROBLEMS,))
     assert server.process.poll() is None
     assert "Traceback" not in server.log()
+
+
+@pytest.mark.clock
+def test_warnings_show_on_the_pages_while_serving_and_never_in_a_build(
+    serve: Callable[..., Served], tmp_path: Path
+) -> None:
+    """Those editing under `mkdocs serve` often do not watch the terminal: a warning their save
+    causes shows at the top of every plan page, with its file, line and column."""
+    project = copy_project(tmp_path)
+    server = serve(project)
+    calm = server.wait_for_text("teams/sales/", "Build a mid-market pipeline we can forecast")
+    assert "ns-banner" not in calm  # as of its commit, the example has nothing to say
+
+    strategy = project / "plan" / "strategy.yml"
+    text = strategy.read_text(encoding="utf-8")
+    dated = "Mid-market shippers with 20-500 shipments a month in Q2"
+    strategy.write_text(text.replace("Mid-market shippers with 20-500 shipments a month", dated, 1), encoding="utf-8")
+    warned = server.wait_for_text("people/", "Plan checks: 1 warnings")
+    assert '<details class="ns-banner" open role="status">' in warned
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if "Mid-market shippers with 20-500" in row)
+    assert f"plan/strategy.yml:{line}:" in warned and "warning NS304" in warned
+    assert dated in server.wait_for_text("strategy/", "Plan checks: 1 warnings")  # the page itself still builds
+    server.stop()
+
+    done = mkdocs("build", cwd=project)
+    assert done.returncode == 0, done.stderr
+    assert "NS304" in done.stderr  # a build says it in its output, as before
+    pages = [p.read_text(encoding="utf-8") for p in (project / "site").rglob("*.html")]
+    assert pages and not [p for p in pages if "ns-banner" in p]

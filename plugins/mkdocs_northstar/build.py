@@ -55,6 +55,9 @@ class Settings:
     churn_window_months: int = 12
     nav_limit: int = 50
     template_dirs: tuple[Path, ...] = ()
+    show_problems: Path | None = None
+    """Under `mkdocs serve`: the plan's warnings and notices at the top of every page, their files
+    shown relative to this folder. None (a build) leaves the pages as they are."""
 
 
 @dataclass(frozen=True)
@@ -117,10 +120,26 @@ class Builder:
                 f"the plan would make {len(prepared.pages):,} pages, more than max_pages ({limit:,}); "
                 "raise max_pages in northstar.yml if the plan is really that large"
             )
-        site = prepared.finish([page.render() for page in prepared.pages])
+        banner = _banner(report, settings, renderer)
+        site = prepared.finish([_above(banner, page.render()) for page in prepared.pages])
         exported = export_json(report, version=label, period=settings.period, bands=settings.bands, compact=True)
         export_path = "/".join(p for p in (settings.path.strip("/"), "plan.json") if p)
         return Built(report, site, history, state, PageSource(export_path, "plan.json", exported.encode("utf-8")))
+
+
+def _banner(report: Report, settings: Settings, renderer: Renderer) -> bytes:
+    """What goes above every page: the plan's warnings and notices, when asked for and there are any."""
+    if settings.show_problems is None or not report.problems:
+        return b""
+    shown = [p.relative_to(settings.show_problems) for p in report.problems]
+    return renderer.render("_problems_banner.md.jinja", problems=shown, labels=settings.labels).encode("utf-8")
+
+
+def _above(banner: bytes, page: bytes) -> bytes:
+    """`banner` at the top of `page`: after its front matter, which must stay first, if it has one."""
+    if banner and page.startswith(b"---\n") and (end := page.find(b"\n---\n", 3)) > 0:
+        return page[: end + 5] + b"\n" + banner + page[end + 5 :]
+    return banner + page
 
 
 def history_message(history: History | Unavailable | None) -> tuple[bool, str] | None:

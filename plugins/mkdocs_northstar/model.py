@@ -160,6 +160,8 @@ class Value(Model):
     id: Annotated[Id, KEY]
     title: Annotated[Str, SHOWN]
     """The value's short name."""
+    short: Annotated[Str, SHOWN] = ""
+    """A shorter title for the one-page plan, where space is tight (the title is used without it)."""
     description: Annotated[Text, PROSE] = ""
     """What the value means in practice (Markdown)."""
 
@@ -170,6 +172,8 @@ class NorthStar(Model):
     id: Annotated[Id, REF] = "north-star"
     statement: Annotated[Text, Diff("prose", label="")]
     """The aim itself (Markdown)."""
+    short: Annotated[Str, SHOWN] = ""
+    """A shorter statement for the one-page plan (plain text)."""
     by: Annotated[int | None, Diff(label="year")] = Field(default=None, ge=1900, le=2200)
     """The year by which it is reached."""
 
@@ -180,6 +184,8 @@ class Target(Model):
     id: Annotated[Id, KEY]
     title: Annotated[Str, SHOWN]
     """The target, in one line."""
+    short: Annotated[Str, SHOWN] = ""
+    """A shorter title for the one-page plan, where space is tight (the title is used without it)."""
     by: Annotated[int, SHOWN] = Field(ge=1900, le=2200)
     """The year by which it is reached."""
     description: Annotated[Text, PROSE] = ""
@@ -192,6 +198,8 @@ class Choice(Model):
     id: Annotated[Id, KEY]
     title: Annotated[Str, SHOWN]
     """The choice, in one line."""
+    short: Annotated[Str, SHOWN] = ""
+    """A shorter title for the one-page plan, where space is tight (the title is used without it)."""
     description: Annotated[Text, PROSE] = ""
     """What the choice commits the company to (Markdown)."""
 
@@ -202,6 +210,8 @@ class TradeOff(Model):
     id: Annotated[Id, KEY]
     title: Annotated[Str, SHOWN]
     """What the company will not do, in one line."""
+    short: Annotated[Str, SHOWN] = ""
+    """A shorter title for the one-page plan, where space is tight (the title is used without it)."""
     why: Annotated[Text, PROSE]
     """The reason: what we gain by saying no."""
 
@@ -212,6 +222,8 @@ class TalentNeed(Model):
     id: Annotated[Id, KEY]
     title: Annotated[Str, SHOWN]
     """The capability or role, in one line."""
+    short: Annotated[Str, SHOWN] = ""
+    """A shorter title for the one-page plan, where space is tight (the title is used without it)."""
     why: Annotated[Text, PROSE] = ""
     """Why the strategy needs it (Markdown)."""
 
@@ -256,6 +268,8 @@ class Goal(Model):
     id: Annotated[Id, KEY]
     title: Annotated[Str, SHOWN]
     """The goal, in one line."""
+    short: Annotated[Str, SHOWN] = ""
+    """A shorter title for the one-page plan, where space is tight (the title is used without it)."""
     description: Annotated[Text, PROSE] = ""
     """Context for the goal (Markdown)."""
     owner: Annotated[Owner | None, REF] = None
@@ -423,6 +437,8 @@ class KeyResult(Model):
     id: Annotated[Id, KEY]
     title: Annotated[Str, SHOWN]
     """The key result, in one line."""
+    short: Annotated[Str, SHOWN] = ""
+    """A shorter title for the one-page plan, where space is tight (the title is used without it)."""
     owner: Annotated[Owner, REF]
     """The id of the one person accountable."""
     kind: Annotated[Literal["number", "milestone", "hold"], REF] = "number"
@@ -482,6 +498,8 @@ class Objective(Model):
     id: Annotated[Id, KEY]
     title: Annotated[Str, SHOWN]
     """The objective, in one line."""
+    short: Annotated[Str, SHOWN] = ""
+    """A shorter title for the one-page plan, where space is tight (the title is used without it)."""
     description: Annotated[Text, PROSE] = ""
     """Context for the objective (Markdown)."""
     type: Annotated[Literal["committed", "aspirational"], REF] = "committed"
@@ -505,6 +523,8 @@ class Rock(Model):
     id: Annotated[Id, KEY]
     title: Annotated[Str, SHOWN]
     """The rock, in one line."""
+    short: Annotated[Str, SHOWN] = ""
+    """A shorter title for the one-page plan, where space is tight (the title is used without it)."""
     owner: Annotated[Owner, REF]
     """The id of the one person accountable."""
     due: Annotated[date, SHOWN]
@@ -525,6 +545,8 @@ class Kpi(Model):
     id: Annotated[Id, KEY]
     title: Annotated[Str, SHOWN]
     """The KPI, in one line."""
+    short: Annotated[Str, SHOWN] = ""
+    """A shorter title for the one-page plan, where space is tight (the title is used without it)."""
     owner: Annotated[Owner, REF]
     """The id of the one person accountable."""
     unit: Annotated[Str, SHOWN] = ""

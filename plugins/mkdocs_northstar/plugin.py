@@ -124,6 +124,7 @@ class NorthstarPlugin(BasePlugin[NorthstarConfig]):
             churn_window_months=o.churn_window_months,
             nav_limit=o.nav_limit,
             template_dirs=(Path(custom_dir),) if custom_dir else (),
+            show_problems=self.base if self.command == "serve" else None,
         )
         try:
             built = self.built = self.builder.build(settings)

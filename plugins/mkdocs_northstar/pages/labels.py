@@ -109,6 +109,8 @@ LABELS: dict[str, str] = {
     "streak_hit": "met %s in a row",
     "streak_miss": "missed %s in a row",
     "errors_title": "The plan has problems",
+    "banner_title": "Plan checks: %s warnings, %s notices",
+    "banner_note": "Shown while mkdocs serve runs, not in the built site. Fold this to put it away.",
     "errors_intro": "Northstar could not build the plan pages. Fix these and save; the page reloads.",
     "more": "more",
     "changes": "Change log",
@@ -149,6 +151,7 @@ LABELS: dict[str, str] = {
     "priorities": "This quarter's company priorities",
     "accountabilities": "Accountabilities",
     "print": "Print",
+    "and_more": "and %s more",
 }
 
 

@@ -36,17 +36,12 @@ PAGES = ("strategy", "one_page", "teams", "scorecard", "alignment", "people", "c
 
 @dataclass(frozen=True)
 class OnePageLimits:
-    """How many items of each list the one-page plan shows before "+N more": sized so the sheet always fits."""
+    """How many items of a list the one-page plan holds at most, counting the rest ("and 12 more").
 
-    values: int = 6
-    targets: int = 4
-    choices: int = 4
-    not_doing: int = 5
-    goals: int = 5
-    rocks: int = 6
-    objectives: int = 5
-    kpis: int = 6
-    teams: int = 8
+    Fitting the printed sheet is done in the browser, which measures the text; this only keeps a
+    plan of a thousand teams from writing a thousand rows into a sheet that will show ten."""
+
+    per_list: int = 30
 
 
 @dataclass

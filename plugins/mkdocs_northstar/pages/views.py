@@ -121,6 +121,8 @@ class KeyResultView:
     trend: str | None = None
     """SVG polyline points of the check-ins (see `progress.trend`); None with fewer than two."""
     stale: bool = False
+    link: Link | None = None
+    """Its row on its team's page."""
     """No check-in for `stale_days` by the as-of date (NS311, a notice)."""
 
 
@@ -356,6 +358,7 @@ def _objective(views: Views, team: str, objective: Objective) -> ObjectiveView:
     entry = views.index.entries.get((period, objective.id))
     team_entry = views.index.get(None, team)
     team_link = views.link_of(team_entry) if team_entry else Link(team, "team", "")
+    link = views.link_of(entry) if entry else Link(objective.title, "objective", team_link.page, objective.id)
     krs = [
         KeyResultView(
             kr,
@@ -368,13 +371,13 @@ def _objective(views: Views, team: str, objective: Objective) -> ObjectiveView:
             latest_note(kr.check_ins),
             trend(kr),
             _stale(views, kr),
+            Link(kr.title, "key-result", link.page, kr.id, kr.id),
         )
         for kr in objective.key_results
     ]
     owner = views.person(objective.owner) or (
         views.person(team_entry.item.lead) if team_entry is not None and team_entry.kind == "team" else None
     )
-    link = views.link_of(entry) if entry else Link(objective.title, "objective", team_link.page, objective.id)
     return ObjectiveView(
         objective,
         team_link,

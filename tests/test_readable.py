@@ -1,0 +1,156 @@
+"""What readers see, in real headless Chromium: accessibility (axe-core) in light and dark at desktop
+and phone widths, no sideways scroll on a phone, and Material's instant navigation through the pages."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import io
+import re
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from mkdocs_northstar.pdf import find_browser
+from playwright.sync_api import Browser, Page, sync_playwright
+from pypdf import PdfReader
+
+from tests.site_helpers import copy_project, mkdocs, require_browser
+
+pytestmark = pytest.mark.browser
+
+require_browser()
+
+GENERATED = ("strategy", "one-page-plan", "teams", "scorecard", "alignment", "people", "changes")
+"""The example's generated sections (its guide pages are the site's own, not Northstar's)."""
+EACH_TEMPLATE = (
+    "strategy/",
+    "one-page-plan/",
+    "teams/",
+    "teams/sales/",
+    "scorecard/",
+    "alignment/",
+    "people/",
+    "people/maya-chen/",
+    "changes/",
+)
+"""One page rendered by each page template."""
+WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+PHONE, DESKTOP = 390, 1400
+HEADING = "document.querySelector('article h1')?.textContent.replace('¶', '').trim()"
+"""The page's title, without the theme's permalink mark."""
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
+    """The example, built with Material's instant navigation and light/dark palette, served on
+    127.0.0.1. Its `site_url` is set to where it is served: instant navigation only takes links
+    that its sitemap lists, and matches them by host and port."""
+    project = copy_project(tmp_path_factory.mktemp("readable"))
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(_Quiet, directory=str(project / "site"))
+    )
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(re.sub(r"(?m)^site_url: .*$", f"site_url: {base}", text), encoding="utf-8")
+    done = mkdocs("build", "--strict", cwd=project)
+    assert done.returncode == 0, done.stderr
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield project / "site", base
+    server.shutdown()
+    server.server_close()
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        return
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    chromium = find_browser()
+    assert chromium is not None, "CI must install Chromium (see .ci/run)"
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
+        yield launched
+        launched.close()
+
+
+def _pages(site: Path) -> list[str]:
+    return [
+        path.parent.relative_to(site).as_posix() + "/"
+        for section in GENERATED
+        for path in sorted((site / section).rglob("index.html"))
+    ]
+
+
+def _serious(page: Page) -> list[str]:
+    """axe-core's serious and critical WCAG 2.1 A/AA violations in the page's content."""
+    result: Any = Axe().run(page, context={"include": [[".md-content"]]}, options=WCAG_AA)
+    return [
+        f"{v['id']}: {node['html'][:160]}"
+        for v in result.response["violations"]
+        if v["impact"] in ("serious", "critical")
+        for node in v["nodes"]
+    ]
+
+
+@pytest.mark.parametrize(
+    ("width", "scheme", "every_page"),
+    [(DESKTOP, "light", True), (PHONE, "dark", True), (DESKTOP, "dark", False), (PHONE, "light", False)],
+    ids=["desktop-light-all", "phone-dark-all", "desktop-dark", "phone-light"],
+)
+def test_pages_pass_axe_and_fit_a_phone(
+    site: tuple[Path, str], browser: Browser, width: int, scheme: str, every_page: bool
+) -> None:
+    """Every generated page in the two far corners (desktop light, phone dark), and every page
+    template in the other two, has no serious accessibility violation; and on a phone, no page
+    scrolls sideways."""
+    root, base = site
+    urls = _pages(root) if every_page else list(EACH_TEMPLATE)
+    assert len(urls) >= (40 if every_page else 9)
+    tab = browser.new_page(viewport={"width": width, "height": 900}, color_scheme=scheme)  # type: ignore[arg-type]
+    found: dict[str, list[str]] = {}
+    for url in urls:
+        tab.goto(base + url)
+        assert tab.evaluate("document.body.dataset.mdColorScheme") == ("slate" if scheme == "dark" else "default")
+        problems = _serious(tab)
+        if width == PHONE and tab.evaluate("document.documentElement.scrollWidth > window.innerWidth"):
+            problems.append(f"scrolls sideways: {tab.evaluate('document.documentElement.scrollWidth')} px wide")
+        if problems:
+            found[url] = problems
+    tab.close()
+    assert found == {}
+
+
+def test_instant_navigation_shows_each_page_and_still_prints_one_sheet(
+    site: tuple[Path, str], browser: Browser
+) -> None:
+    """With `navigation.instant`, each click must change the page, not only the address, through
+    the pages that once froze it (the alignment diagram's SVG links did); and the one-page plan
+    reached that way still prints on one landscape sheet."""
+    _, base = site
+    tab = browser.new_page(viewport={"width": DESKTOP, "height": 900})
+    tab.goto(base + "strategy/")
+    features = tab.evaluate("JSON.parse(document.getElementById('__config').textContent).features")
+    assert "navigation.instant" in features
+    tab.evaluate("window.nsFirstLoad = true")  # gone if a click loads a whole new document
+    for title, url, heading in [
+        ("Alignment", "alignment/", "Alignment"),
+        ("Teams", "teams/", "Teams"),
+        ("People", "people/", "People"),
+        ("One-page plan", "one-page-plan/", "Kestrel Freight: One-page plan"),
+    ]:
+        tab.locator(".md-sidebar--primary a.md-nav__link", has_text=re.compile(rf"^\s*{title}\s*$")).first.click()
+        tab.wait_for_url(base + url)
+        tab.wait_for_function(f"h => {HEADING} === h", arg=heading)
+        assert tab.evaluate("window.nsFirstLoad === true"), f"{title} was loaded as a new document"
+    tab.emulate_media(media="print")
+    reader = PdfReader(io.BytesIO(tab.pdf(format="A4", landscape=True, print_background=True)))
+    assert len(reader.pages) == 1
+    tab.close()
