@@ -1,4 +1,4 @@
-"""Screenshots of the example site's plan pages in real headless Chromium.
+"""Screenshots of the example site's plan pages in real headless Chromium: desktop, phone and dark.
 
 Usage: python scripts/screenshots.py [--out docs/images] [--site site]
 Builds nothing itself: run `mkdocs build` first. Serves the site on 127.0.0.1 for the browser.
@@ -12,38 +12,25 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from mkdocs_northstar.pdf import PdfError, find_browser, print_one_page, serve
 
-PAGES = {"strategy": "strategy/", "team": "teams/sales-alberta/", "alignment": "alignment/", "changes": "changes/"}
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--hide-scrollbars",
-]
+SHOTS = {
+    "strategy": ("strategy/", 1280, 1600, "light"),
+    "team": ("teams/sales-alberta/", 1280, 1600, "light"),
+    "alignment": ("alignment/", 1280, 1600, "light"),
+    "changes": ("changes/", 1280, 1600, "light"),
+    "one-page-plan": ("one-page-plan/", 1400, 1000, "light"),
+    "team-phone": ("teams/sales-alberta/", 390, 1400, "light"),
+    "alignment-dark": ("alignment/", 1280, 1200, "dark"),
+}
+"""name -> (page, width, height, colour scheme): desktop, a 390 px phone and the dark scheme."""
 
 
-def shoot(browser: str, url: str, out: Path, width: int = 1280, height: int = 1600) -> None:
-    with tempfile.TemporaryDirectory() as profile:
-        subprocess.run(
-            [
-                browser,
-                *FLAGS,
-                f"--user-data-dir={profile}",
-                f"--window-size={width},{height}",
-                f"--screenshot={out}",
-                url,
-            ],
-            check=True,
-            capture_output=True,
-            timeout=120,
-        )
+def shoot(page: Any, url: str, out: Path) -> None:
+    page.goto(url, wait_until="load")
+    page.screenshot(path=str(out))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -59,11 +46,17 @@ def main(argv: list[str] | None = None) -> int:
         print(f"screenshots: no built site in {args.site}; run `mkdocs build` first", file=sys.stderr)
         return 1
     args.out.mkdir(parents=True, exist_ok=True)
-    with serve(args.site) as base:
-        for name, path in PAGES.items():
+    from playwright.sync_api import sync_playwright  # noqa: PLC0415 - the test extras have it
+
+    with serve(args.site) as base, sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=browser, args=["--no-sandbox", "--disable-gpu"])
+        for name, (path, width, height, scheme) in SHOTS.items():
             target = args.out / f"{name}.png"
-            shoot(browser, base + path, target)
+            tab = chromium.new_page(viewport={"width": width, "height": height}, color_scheme=scheme)
+            shoot(tab, base + path, target)
+            tab.close()
             print(target.as_posix())
+        chromium.close()
     printed = args.out / "one-page-plan-print.png"
     if shoot_printed(args.site, printed):
         print(printed.as_posix())

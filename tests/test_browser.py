@@ -38,11 +38,13 @@ def test_screenshots_of_the_plan_pages(tmp_path: Path) -> None:
         timeout=300,
     )
     assert done.returncode == 0, done.stderr
-    names = ["strategy", "team", "alignment", "changes"]
+    names = ["strategy", "team", "alignment", "changes", "one-page-plan", "team-phone", "alignment-dark"]
     assert done.stdout.split() == [f"shots/{name}.png" for name in [*names, "one-page-plan-print"]]
     width, height = _png_size(project / "shots" / "one-page-plan-print.png")
     assert (1400 <= width <= 1406, 990 <= height <= 995) == (True, True)  # A4 landscape at 120 dpi
+    from scripts.screenshots import SHOTS  # noqa: PLC0415 - the script is what is tested
+
     for name in names:
         shot = project / "shots" / f"{name}.png"
-        assert _png_size(shot) == (1280, 1600)
-        assert shot.stat().st_size > 50_000, f"{name}.png looks blank"
+        assert _png_size(shot) == SHOTS[name][1:3]
+        assert shot.stat().st_size > 30_000, f"{name}.png looks blank"
