@@ -80,9 +80,8 @@ def _key_result(rng: random.Random, ident: str, owner: str, parent_krs: list[str
         kr |= {"kind": "hold", "unit": "%", "target": target}
         kr["check_ins"] = [{"date": start + timedelta(days=d), "value": rng.randint(85, 100)} for d in days]
     else:
-        baseline, target = rng.randint(0, 400), rng.randint(0, 400)
-        if baseline == target:
-            target += 10
+        baseline = rng.randint(200, 400)  # a quarter in three goes down: far enough that history's edits never meet
+        target = baseline - rng.randint(60, 200) if rng.random() < 0.33 else baseline + rng.randint(10, 400)
         kr |= {"metric": "shipments", "baseline": baseline, "target": target}
         kr["check_ins"] = [
             {
