@@ -415,7 +415,7 @@ def table(results: list[Result], example: Result | None, commits: int, repeat: i
         rows.append(
             f"| {r.size} | {r.key_results:,} | {r.pages:,} | {r.build:.2f} | {r.floor:.2f} | {r.cpu:.2f} "
             f"| {r.floor_cpu:.2f} | {r.cpu / r.floor_cpu:.2f}x | {r.plugin:.2f} | {r.cold:.2f} | {r.git:.3f} "
-            f"| {r.cold / r.git:.1f}x | {r.per_commit:.1f} | {r.warm / r.cold:.2%} | {r.rss / 2**20:.0f} "
+            f"| {r.cold / r.git:.1f}x | {r.per_commit:.2f} | {r.warm / r.cold:.2%} | {r.rss / 2**20:.0f} "
             f"| {r.floor_rss / 2**20:.0f} | {r.rss / r.floor_rss:.2f}x |"
         )
     rows += ["", "| target | measured: median (min to max) | verdict |", "| --- | --- | --- |"]
