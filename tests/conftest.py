@@ -72,3 +72,30 @@ def serve(tmp_path: Path) -> Iterator[Callable[..., Served]]:
     yield start
     for server in started:
         server.stop()
+
+
+SLOW = (
+    "test_long_serve.py",
+    "test_clock.py",
+    "test_readable.py",
+    "test_benchmarks.py",
+    "test_publish.py",
+    "test_browser.py",
+    "test_one_page.py",
+    "test_serve.py",
+)
+"""Modules whose tests take seconds to a minute each: real serves, browsers, a faketime re-run."""
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under xdist's work-stealing, each worker starts on its own half of the list, and an idle one
+    takes the later part of the other's queue. So the slow tests go first in each half, dealt
+    alternately: neither worker is left running minute-long tests alone at the end."""
+    workers = config.getoption("numprocesses", default=None)
+    if not workers:
+        return
+    slow = [item for item in items if item.path.name in SLOW]
+    fast = [item for item in items if item.path.name not in SLOW]
+    half = len(items) // 2
+    first, second = slow[0::2], slow[1::2]
+    items[:] = first + fast[: half - len(first)] + second + fast[half - len(first) :]
