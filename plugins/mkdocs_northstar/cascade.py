@@ -66,10 +66,7 @@ class Cascade:
         """A key result's progress: its own, else (when it is indexed) rolled up from its supporters."""
         if key in self.index.parent_of and self.index.entries[key].item is kr:
             return self.of(key)
-        pace = self._pace(key)
-        progress = kr_progress(kr, pace.as_of)
-        score = None if progress is None else kr_score(kr, pace, aspirational=aspirational)
-        return Cascaded(Rollup(progress, int(progress is not None), 1, score))
+        return Cascaded(self._own(key, kr, aspirational=aspirational) or Rollup(None, 0, 1))
 
     def objective(self, key: Key, objective: Objective) -> Cascaded:
         """An objective's progress: its key results', else (when it is indexed) its supporters'."""
@@ -80,13 +77,18 @@ class Cascade:
     def _pace(self, key: Key) -> Pace:
         return self.paces.get(key[0], Pace())
 
+    def _own(self, key: Key, kr: KeyResult, *, aspirational: bool) -> Rollup | None:
+        """A key result's own progress and score; None without a value of its own."""
+        pace = self._pace(key)
+        progress = kr_progress(kr, pace.as_of)
+        if progress is None:
+            return None
+        return Rollup(progress, 1, 1, kr_score(kr, pace, aspirational=aspirational))
+
     def _key_result(self, key: Key, kr: KeyResult) -> Cascaded:
-        progress = kr_progress(kr, self._pace(key).as_of)
-        if progress is not None:
-            parent = self.index.entries[self.index.parent_of[key]].item
-            score = kr_score(kr, self._pace(key), aspirational=parent.type == "aspirational")
-            return Cascaded(Rollup(progress, 1, 1, score))
-        return self._from_supporters(key, Rollup(None, 0, 1))
+        parent = self.index.entries[self.index.parent_of[key]].item
+        own = self._own(key, kr, aspirational=parent.type == "aspirational")
+        return Cascaded(own) if own is not None else self._from_supporters(key, Rollup(None, 0, 1))
 
     def _objective(self, key: Key, objective: Objective) -> Cascaded:
         period = key[0]
