@@ -168,13 +168,18 @@ def _overfull_plan(dest: Path) -> Path:
     return plan
 
 
-@pytest.fixture(scope="module")
-def overfull(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("overfull")
-    project = copy_project(folder, _overfull_plan(folder))
+def _built(factory: pytest.TempPathFactory, name: str, make_plan: Callable[[Path], Path]) -> Path:
+    """A project around the plan `make_plan` writes, built."""
+    folder = factory.mktemp(name)
+    project = copy_project(folder, make_plan(folder))
     build = mkdocs("build", cwd=project)
     assert build.returncode == 0, build.stderr
     return project
+
+
+@pytest.fixture(scope="module")
+def overfull(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _built(tmp_path_factory, "overfull", _overfull_plan)
 
 
 def test_overfull_plan_shows_every_item_in_full_on_screen(overfull: Path) -> None:
@@ -229,11 +234,7 @@ def _tripled_plan(dest: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def tripled(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("tripled")
-    project = copy_project(folder, _tripled_plan(folder))
-    build = mkdocs("build", cwd=project)
-    assert build.returncode == 0, build.stderr
-    return project
+    return _built(tmp_path_factory, "tripled", _tripled_plan)
 
 
 PAPER_PX = {"a4": (1064, 734), "letter": (996, 755)}
