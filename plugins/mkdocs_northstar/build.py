@@ -38,6 +38,8 @@ Progress = Callable[[str, int, int], None]
 
 STYLESHEET = Path(__file__).parent / "assets" / "northstar.css"
 STYLESHEET_PATH = "assets/northstar/northstar.css"
+BANNER_LIMIT = 10
+"""How many of the plan's warnings and notices the serve banner lists; it counts the rest."""
 
 
 @dataclass(frozen=True)
@@ -121,25 +123,40 @@ class Builder:
                 "raise max_pages in northstar.yml if the plan is really that large"
             )
         banner = _banner(report, settings, renderer)
-        site = prepared.finish([_above(banner, page.render()) for page in prepared.pages])
+        site = prepared.finish([_under_title(banner, page.render()) for page in prepared.pages])
         exported = export_json(report, version=label, period=settings.period, bands=settings.bands, compact=True)
         export_path = "/".join(p for p in (settings.path.strip("/"), "plan.json") if p)
         return Built(report, site, history, state, PageSource(export_path, "plan.json", exported.encode("utf-8")))
 
 
 def _banner(report: Report, settings: Settings, renderer: Renderer) -> bytes:
-    """What goes above every page: the plan's warnings and notices, when asked for and there are any."""
+    """What goes under every page's title: the plan's warnings and notices, when asked for and there
+    are any. Only the first `BANNER_LIMIT` are listed, warnings first, so a plan with thousands of
+    notices adds a few kilobytes to each page rather than thousands of lines (`northstar check`
+    lists them all)."""
     if settings.show_problems is None or not report.problems:
         return b""
-    shown = [p.relative_to(settings.show_problems) for p in report.problems]
-    return renderer.render("_problems_banner.md.jinja", problems=shown, labels=settings.labels).encode("utf-8")
+    ranked = sorted(report.problems, key=lambda p: p.severity != "warning")  # stable: file order kept within
+    shown = [p.relative_to(settings.show_problems) for p in ranked[:BANNER_LIMIT]]
+    return renderer.render(
+        "_problems_banner.md.jinja",
+        problems=shown,
+        warnings=len(report.warnings),
+        notices=sum(p.severity == "notice" for p in report.problems),
+        more=len(ranked) - len(shown),
+        labels=settings.labels,
+    ).encode("utf-8")
 
 
-def _above(banner: bytes, page: bytes) -> bytes:
-    """`banner` at the top of `page`: after its front matter, which must stay first, if it has one."""
-    if banner and page.startswith(b"---\n") and (end := page.find(b"\n---\n", 3)) > 0:
-        return page[: end + 5] + b"\n" + banner + page[end + 5 :]
-    return banner + page
+def _under_title(banner: bytes, page: bytes) -> bytes:
+    """`banner` under the title of `page`: after its front matter, which must stay first, and after
+    its `# ` heading, which MkDocs takes as the page's title only when it comes first."""
+    if not banner:
+        return page
+    start = page.find(b"\n---\n", 3) + 5 if page.startswith(b"---\n") and page.find(b"\n---\n", 3) > 0 else 0
+    if page.startswith(b"# ", start) and (end := page.find(b"\n", start)) > 0:
+        start = end + 1
+    return page[:start] + b"\n" + banner + b"\n" + page[start:]
 
 
 def history_message(history: History | Unavailable | None) -> tuple[bool, str] | None:

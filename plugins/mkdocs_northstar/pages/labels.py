@@ -110,6 +110,7 @@ LABELS: dict[str, str] = {
     "streak_miss": "missed %s in a row",
     "errors_title": "The plan has problems",
     "banner_title": "Plan checks: %s warnings, %s notices",
+    "banner_more": "and %s more (northstar check lists them all)",
     "banner_note": "Shown while mkdocs serve runs, not in the built site. Fold this to put it away.",
     "errors_intro": "Northstar could not build the plan pages. Fix these and save; the page reloads.",
     "more": "more",
