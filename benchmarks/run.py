@@ -293,9 +293,20 @@ def _free_port() -> int:
 
 
 def _epoch(base: str, known: int, timeout: float) -> int:
-    """The served build's epoch: at once when it is newer than `known`, else when a rebuild finishes."""
+    """The served build's epoch: at once when it is newer than `known`, else when a rebuild finishes,
+    or `known` again when MkDocs ends its long poll (after 60 s) before that."""
     with urllib.request.urlopen(f"{base}livereload/{known}/0", timeout=timeout) as response:  # noqa: S310
         return int(response.read())
+
+
+def _newer_epoch(base: str, known: int, timeout: float) -> int:
+    """The epoch of the next finished build: polls again while MkDocs' long poll ends without one,
+    so a rebuild longer than a minute is waited for rather than queued behind the next edit."""
+    deadline = time.monotonic() + timeout
+    while (epoch := _epoch(base, known, timeout)) <= known:
+        if time.monotonic() > deadline:
+            raise SystemExit(f"mkdocs serve did not rebuild within {timeout:.0f} s")
+    return epoch
 
 
 def _rss(pid: int) -> int:
@@ -336,7 +347,7 @@ def serve_rebuilds(project: Path, edit: Path, old: str, repeat: int) -> tuple[li
             time.sleep(1.0)  # let the watcher settle, so each save is one change
             start = time.perf_counter()
             edit.write_text(text.replace(old, f"{old} (edit {n})", 1), encoding="utf-8")
-            epoch = _epoch(base, epoch, 600)
+            epoch = _newer_epoch(base, epoch, 600)
             if n:
                 times.append(time.perf_counter() - start)
         return times, _rss(server.pid)
