@@ -24,6 +24,9 @@ SHOTS = {
     "one-page-plan": ("one-page-plan/", 1400, 1000, "light"),
     "team-phone": ("teams/sales-alberta/", 390, 1400, "light"),
     "alignment-dark": ("alignment/", 1280, 1200, "dark"),
+    "review-week": ("reviews/week/", 1280, 1400, "light"),
+    "review-week-phone": ("reviews/week/", 390, 1400, "light"),
+    "review-quarter-dark": ("reviews/quarter/", 1280, 1200, "dark"),
 }
 """name -> (page, width, height, colour scheme): desktop, a 390 px phone and the dark scheme."""
 

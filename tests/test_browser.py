@@ -39,6 +39,7 @@ def test_screenshots_of_the_plan_pages(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     names = ["strategy", "team", "alignment", "changes", "one-page-plan", "team-phone", "alignment-dark"]
+    names += ["review-week", "review-week-phone", "review-quarter-dark"]
     assert done.stdout.split() == [f"shots/{name}.png" for name in [*names, "one-page-plan-print"]]
     width, height = _png_size(project / "shots" / "one-page-plan-print.png")
     assert (1400 <= width <= 1406, 990 <= height <= 995) == (True, True)  # A4 landscape at 120 dpi

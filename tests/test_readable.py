@@ -23,7 +23,7 @@ pytestmark = pytest.mark.browser
 
 require_browser()
 
-GENERATED = ("strategy", "one-page-plan", "teams", "scorecard", "alignment", "people", "changes")
+GENERATED = ("strategy", "one-page-plan", "teams", "scorecard", "reviews", "alignment", "people", "changes")
 """The example's generated sections (its guide pages are the site's own, not Northstar's)."""
 EACH_TEMPLATE = (
     "strategy/",
@@ -31,6 +31,9 @@ EACH_TEMPLATE = (
     "teams/",
     "teams/sales/",
     "scorecard/",
+    "reviews/week/",
+    "reviews/month/",
+    "reviews/quarter/",
     "alignment/",
     "people/",
     "people/maya-chen/",

@@ -16,17 +16,24 @@ import yaml
 
 from mkdocs_northstar.build import STYLESHEET, STYLESHEET_PATH, Builder, Settings, terminal_progress
 from mkdocs_northstar.check import Report, UsageError, check_plan, judged_as_of, plan_version
-from mkdocs_northstar.dates import parse_day, today
+from mkdocs_northstar.dates import parse_day, parse_month, parse_week, today, week_of
 from mkdocs_northstar.export import export_csv, export_json
 from mkdocs_northstar.git import GitError, changed_files
 from mkdocs_northstar.history.changes import Change, classify
 from mkdocs_northstar.history.diff import diff_plans
 from mkdocs_northstar.history.revisions import default_base, plan_at
+from mkdocs_northstar.history.timeline import History, update
 from mkdocs_northstar.load import load_plan
+from mkdocs_northstar.pages.labels import LABELS
 from mkdocs_northstar.pages.render import Renderer
+from mkdocs_northstar.pages.review_pages import review_markdown, unserved
 from mkdocs_northstar.pages.site import nav_config
+from mkdocs_northstar.pages.urls import Urls
+from mkdocs_northstar.pages.views import build_views
 from mkdocs_northstar.pdf import PdfError, print_one_page
 from mkdocs_northstar.problems import CODES, Problem
+from mkdocs_northstar.reviews import Review, month_review, quarter_review, week_review
+from mkdocs_northstar.rules import current_period
 from mkdocs_northstar.scaffold import scaffold
 from mkdocs_northstar.schema import KINDS, dump, export_schema, plan_schema, schema_for, write_schemas
 from mkdocs_northstar.writes import UnsafeOutputError, inner_path, inside, write_atomic
@@ -97,6 +104,15 @@ def get_parser() -> argparse.ArgumentParser:
     pdf.add_argument("--out", type=Path, default=Path("one-page-plan.pdf"), help="the PDF to write")
     pdf.add_argument("--paper", choices=["a4", "letter"], default="a4", help="sheet size (landscape)")
 
+    review = sub.add_parser("review", help="the weekly, monthly or quarterly review, for a meeting or a chat post")
+    review.add_argument("plan_dir", nargs="?", default="plan", type=Path, help="the plan folder (default: plan)")
+    span = review.add_mutually_exclusive_group()
+    span.add_argument("--week", help="an ISO week, e.g. 2026-W47 (default: the week holding --as-of)")
+    span.add_argument("--month", help="a month, e.g. 2026-11")
+    span.add_argument("--quarter", help="a quarter id from company.yml, e.g. 2026-q4")
+    review.add_argument("--format", choices=["markdown", "json"], default="markdown")
+    review.add_argument("--as-of", type=_date, help="judge work as of this day (default: the last commit)")
+
     schema = sub.add_parser("schema", help="print the JSON Schema of plan files")
     schema.add_argument(
         "--kind", choices=(*KINDS, "export"), help="one kind of file, or export (plan.json); default: any plan file"
@@ -145,6 +161,8 @@ def _run(args: argparse.Namespace) -> int:
             path=args.path, directory_urls=not args.no_directory_urls, as_of=args.as_of, period=args.period
         )
         return cmd_render(args.plan_dir, args.out, settings, nav=args.nav)
+    if args.command == "review":
+        return cmd_review(args.plan_dir, args.week, args.month, args.quarter, fmt=args.format, as_of=args.as_of)
     return cmd_schema(args.kind, args.out)
 
 
@@ -466,4 +484,50 @@ def cmd_export(plan_dir: Path, *, fmt: str, out: Path | None, as_of: date | None
         print(f"northstar export: could not write {_where(exc, out)}: {exc.strerror}", file=sys.stderr)
         return 1
     print(out.as_posix())
+    return 0
+
+
+def cmd_review(
+    plan_dir: Path, week: str | None, month: str | None, quarter_id: str | None, *, fmt: str, as_of: date | None
+) -> int:
+    """One review, as the site's review page shows it: Markdown without links, or JSON."""
+    state = plan_version(plan_dir)
+    try:
+        day = as_of or judged_as_of(state)
+        span = parse_week(week) if week else parse_month(month) if month else week_of(day)
+    except (ValueError, UsageError) as exc:
+        print(f"northstar review: {exc}", file=sys.stderr)
+        return 2
+    if quarter_id is None and span.start > day:
+        print(f"northstar review: {span.id} has not begun by {day}; pass --as-of to look ahead", file=sys.stderr)
+        return 2
+    try:
+        report = check_plan(plan_dir, as_of=day, period=quarter_id)
+    except UsageError as exc:
+        print(f"northstar review: {exc}", file=sys.stderr)
+        return 2
+    if report.errors:
+        for found in report.errors:
+            print(found, file=sys.stderr)
+        print(f"northstar review: the plan has {_count(len(report.errors), 'error')}; no review", file=sys.stderr)
+        return 1
+    plan = report.plan
+    year, quarter = current_period(plan, min(span.end, day), quarter_id)
+    if quarter is None:
+        print("northstar review: the plan has no quarter to review; add one to company.yml", file=sys.stderr)
+        return 2
+    views = build_views(plan, report.index, Urls(), year, quarter, pages=(), as_of=min(day, quarter.end))
+    chosen: Review
+    if quarter_id is not None:
+        chosen = quarter_review(plan, report.index, quarter, day, year=year)
+    elif month:
+        history = update(plan_dir)
+        read = history if isinstance(history, History) else None
+        chosen = month_review(plan, report.index, quarter, span, day, year=year, history=read, unserved=unserved(views))
+    else:
+        chosen = week_review(plan, report.index, quarter, span, day, year=year, bands=tuple(views.bands))
+    if fmt == "json":
+        sys.stdout.write(chosen.model_dump_json(indent=2) + "\n")
+    else:
+        sys.stdout.write(review_markdown(chosen, views, LABELS, Renderer()))
     return 0

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import calendar
 import os
+import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 SOURCE_DATE_EPOCH = "SOURCE_DATE_EPOCH"
@@ -73,3 +75,63 @@ def share_elapsed(start: date, end: date, day: date, *, after_days: int = 0) -> 
     days = (end - start).days + 1 - after_days
     elapsed = (day - start).days + 1 - after_days
     return 0.0 if days <= 0 or elapsed <= 0 else min(1.0, elapsed / days)
+
+
+@dataclass(frozen=True)
+class Span:
+    """A named run of days, both ends counted: an ISO week (`2026-W47`, Monday to Sunday) or a
+    calendar month (`2026-11`)."""
+
+    id: str
+    start: date
+    end: date
+
+    def __contains__(self, day: object) -> bool:
+        return isinstance(day, date) and self.start <= day <= self.end
+
+
+def week_of(day: date) -> Span:
+    """The ISO week that holds `day`."""
+    year, week, weekday = day.isocalendar()
+    start = day - timedelta(days=weekday - 1)
+    return Span(f"{year}-W{week:02d}", start, start + timedelta(days=6))
+
+
+def month_of(day: date) -> Span:
+    """The calendar month that holds `day`."""
+    last = calendar.monthrange(day.year, day.month)[1]
+    return Span(f"{day.year:04d}-{day.month:02d}", day.replace(day=1), day.replace(day=last))
+
+
+_WEEK = re.compile(r"(\d{4})-[Ww](\d{1,2})")
+_MONTH = re.compile(r"(\d{4})-(\d{1,2})")
+
+
+def parse_week(value: str) -> Span:
+    """`2026-W47` (or `2026-w47`) as its ISO week.
+
+    Raises:
+        ValueError: not a week of that form, or a week the year does not have.
+    """
+    match = _WEEK.fullmatch(value.strip())
+    try:
+        if match is None:
+            raise ValueError
+        return week_of(date.fromisocalendar(int(match.group(1)), int(match.group(2)), 1))
+    except ValueError:
+        raise ValueError(f"expected an ISO week such as 2026-W47, got {value!r}") from None
+
+
+def parse_month(value: str) -> Span:
+    """`2026-11` as its calendar month.
+
+    Raises:
+        ValueError: not a month of that form.
+    """
+    match = _MONTH.fullmatch(value.strip())
+    try:
+        if match is None:
+            raise ValueError
+        return month_of(date(int(match.group(1)), int(match.group(2)), 1))
+    except ValueError:
+        raise ValueError(f"expected a month such as 2026-11, got {value!r}") from None

@@ -293,6 +293,8 @@ class Quarter(Model):
     """The first day of the quarter."""
     end: Annotated[date, SHOWN]
     """The last day of the quarter."""
+    theme: Annotated[Str, SHOWN] = ""
+    """The quarter's main thing: one line, shown on the one-page plan and the reviews."""
 
 
 class Year(Model):
@@ -623,6 +625,9 @@ class Settings(Model):
     """With `linear` pace: the first days of a quarter, in which no progress is expected yet."""
     aspirational_bar: float = Field(default=0.7, gt=0, le=1)
     """The share of its target that counts as success for a key result of an aspirational objective."""
+    rock_target: float = Field(default=0.8, gt=0, le=1)
+    """The share of a quarter's rocks (those not dropped) a team aims to finish; the quarter in review
+    compares each team's completion with it."""
 
     @field_validator("score_bands")
     @classmethod

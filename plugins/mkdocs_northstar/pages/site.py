@@ -21,6 +21,7 @@ from mkdocs_northstar.model import Band, Plan, Quarter
 from mkdocs_northstar.pages.diagram import trees
 from mkdocs_northstar.pages.labels import LABELS
 from mkdocs_northstar.pages.render import PageTemplateError, Renderer
+from mkdocs_northstar.pages.review_pages import review_pages
 from mkdocs_northstar.pages.urls import Urls
 from mkdocs_northstar.pages.views import Link, Views, build_views
 from mkdocs_northstar.problems import Problem
@@ -30,7 +31,7 @@ _NAV_TITLE = str.maketrans({"<": "\u2039", ">": "\u203a", '"': "\u201d", "&": "&
 """Look-alikes (single angle quotes, a right double quote) for what could open a tag or close an
 attribute, and `&` escaped; apostrophes stay (O'Brien, Plan d'entreprise)."""
 
-PAGES = ("strategy", "one_page", "teams", "scorecard", "alignment", "people", "changes", "archive")
+PAGES = ("strategy", "one_page", "teams", "scorecard", "reviews", "alignment", "people", "changes", "archive")
 """The kinds of page Northstar can generate, in navigation order."""
 
 
@@ -252,6 +253,18 @@ class _Pages:
         teams = [team for team in _tree_order(self.views) if team.kpis]
         self.page(path, labels["scorecard_title"], "scorecard.md.jinja", teams=teams)
         self.nav.append(NavItem(labels["scorecard_title"], path))
+
+    def reviews(self, history: History | Unavailable | None, _: object) -> None:
+        """The rhythm: this week, each past week of the quarter, this month and the quarter in review."""
+        if self.views.quarter is None:
+            return
+        read = history if isinstance(history, History) else None
+        children = []
+        for path, title, template, context, in_nav in review_pages(self.views, self.report, self.labels, read):
+            self.page(path, title, template, **context)
+            if in_nav:
+                children.append(NavItem(title, path))
+        self.nav.append(NavItem(self.labels["reviews"], None, tuple(children)))
 
     def alignment(self, *_: object) -> None:
         path, labels = self.urls.path("alignment"), self.labels

@@ -1,0 +1,127 @@
+"""The review pages: the reviews of `mkdocs_northstar.reviews`, with links into the site."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+
+from mkdocs_northstar.check import Report
+from mkdocs_northstar.dates import month_of, week_of
+from mkdocs_northstar.history.timeline import History
+from mkdocs_northstar.pages.render import Renderer
+from mkdocs_northstar.pages.views import Link, ObjectiveView, RockView, Views
+from mkdocs_northstar.reviews import Item, Review, month_review, quarter_review, week_review, weeks_of
+
+TEMPLATES = {"week": "review-week.md.jinja", "month": "review-month.md.jinja", "quarter": "review-quarter.md.jinja"}
+"""The template of each kind of review."""
+
+_CODE = re.compile(r"<code>(.*?)</code>")
+
+ReviewPage = tuple[str, str, str, dict[str, Any], bool]
+"""(path, title, template, context, whether it is in the navigation)."""
+
+
+def review_links(views: Views) -> dict[str, Callable[[Any], Link | None]]:
+    """What review templates link with: `link(item)`, `person(id)` and `team(id)`."""
+    period = views.quarter.id if views.quarter else None
+
+    def link(item: Item) -> Link:
+        entry = views.index.entries.get((period, item.id))
+        return views.link_of(entry) if entry is not None else Link(item.title, item.kind, "")
+
+    def team(ident: str) -> Link:
+        entry = views.index.get(None, ident)
+        return views.link_of(entry) if entry is not None else Link(ident, "team", "")
+
+    def person(ident: str | None) -> Link | None:
+        return views.person(ident) if ident else None
+
+    return {"link": link, "team": team, "person": person}
+
+
+def unserved(views: Views) -> list[Item]:
+    """This quarter's objectives and rocks that trace to nothing in the strategy."""
+    items = []
+    for work in views.untraced:
+        if isinstance(work, ObjectiveView):
+            o = work.objective
+            items.append(Item(kind="objective", id=o.id, title=o.title, team=work.team.id, owner=o.owner))
+        elif isinstance(work, RockView):
+            r, period = work.rock, views.quarter.id if views.quarter else None
+            entry = views.index.entries.get((period, r.id))
+            items.append(
+                Item(kind="rock", id=r.id, title=r.title, team=entry.team or "" if entry else "", owner=r.owner)
+            )
+    return items
+
+
+def review_pages(
+    views: Views, report: Report, labels: Mapping[str, str], history: History | None
+) -> Iterator[ReviewPage]:
+    """This week, this month and the quarter in review (in the navigation), and a page for each
+    past week of the quarter (listed on this week's page)."""
+    quarter, as_of, plan = views.quarter, report.as_of, views.plan
+    if quarter is None:
+        return
+    urls = views.urls
+    shared = {**review_links(views), "plain": False}
+    weeks = weeks_of(quarter, as_of) if as_of >= quarter.start else []
+    current = week_of(min(as_of, quarter.end))
+    past = [
+        (w, Link(labels["week_of"] % w.id, "page", urls.path("reviews", w.id.lower())))
+        for w in weeks
+        if w.id != current.id
+    ]
+    this_week = week_review(plan, views.index, quarter, current, as_of, year=views.year, bands=tuple(views.bands))
+    yield (
+        urls.path("reviews", "week"),
+        labels["this_week"],
+        TEMPLATES["week"],
+        {**shared, "review": this_week, "heading": labels["this_week"], "past_weeks": past},
+        True,
+    )
+    month = month_of(min(as_of, quarter.end))
+    this_month = month_review(
+        plan, views.index, quarter, month, as_of, year=views.year, history=history, unserved=unserved(views)
+    )
+    yield (
+        urls.path("reviews", "month"),
+        labels["this_month"],
+        TEMPLATES["month"],
+        {**shared, "review": this_month, "heading": labels["this_month"]},
+        True,
+    )
+    closing = quarter_review(plan, views.index, quarter, as_of, year=views.year)
+    yield (
+        urls.path("reviews", "quarter"),
+        labels["quarter_review"],
+        TEMPLATES["quarter"],
+        {**shared, "review": closing, "heading": labels["quarter_review"]},
+        True,
+    )
+    for week, link in past:
+        review = week_review(plan, views.index, quarter, week, as_of, year=views.year, bands=tuple(views.bands))
+        context = {**shared, "review": review, "heading": link.title, "past_weeks": []}
+        yield link.page, link.title, TEMPLATES["week"], context, False
+
+
+def review_markdown(review: Review, views: Views, labels: Mapping[str, str], renderer: Renderer) -> str:
+    """A review as plain Markdown, for a meeting document or a chat post: the page's content, with
+    titles in place of links and the plan's text as written."""
+    heading = {
+        "week": labels["week_of"] % review.span.id,
+        "month": labels["month_of"] % review.span.id,
+        "quarter": f"{labels['quarter_review']}: {review.span.id}",
+    }[review.kind]
+    context: dict[str, Any] = {
+        **review_links(views),
+        "plain": True,
+        "review": review,
+        "heading": heading,
+        "past_weeks": [],
+    }
+    text = renderer.render(TEMPLATES[review.kind], labels=labels, href=None, **context)
+    text = _CODE.sub(r"`\1`", text)  # change texts mark ids as HTML code
+    return html.unescape(text)  # the inert references keep the site's Markdown from acting on plan text
