@@ -251,3 +251,31 @@ def test_the_command_refuses_what_it_cannot_review(tmp_path: Path) -> None:
         done = northstar("review", *args, cwd=project)
         assert done.returncode == 2, (args, done.stdout)
         assert said in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_closed_quarter_keeps_its_lessons_and_what_carries_forward_in_the_archive(example: Path) -> None:
+    site, plan = example / "site", example / "plan"
+    page = article(site, "archive/2026-q3/reviews/quarter/").get_text(" ")
+    assert "Open the Prairies without slowing the corridor" in page  # the quarter's theme
+    for path in sorted((plan / "execution" / "2026-q3").glob("*.yml")):
+        close = yaml.safe_load(path.read_text(encoding="utf-8")).get("close") or {}
+        for lesson in close.get("learned", []):
+            assert " ".join(lesson.split()) in " ".join(page.split())
+    assert "Carries forward" in page
+    archive = article(site, "archive/").get_text(" ")
+    assert "Quarter in review" in archive
+
+
+def test_carrying_forward_what_the_file_does_not_hold_is_an_error(tmp_path: Path) -> None:
+    plan = _plan(tmp_path)
+    sales = plan / "execution" / "2026-q4" / "sales.yml"
+    text = (
+        sales.read_text(encoding="utf-8")
+        + "close:\n  learned: [Fewer, better meetings.]\n  carry_forward: [fill-pipelin]\n"
+    )
+    sales.write_text(text, encoding="utf-8")
+    report = check_plan(plan, as_of=AS_OF)
+    (error,) = report.errors
+    line = text.splitlines().index("  carry_forward: [fill-pipelin]") + 1
+    assert (error.code, error.line) == ("NS202", line)
+    assert "'fill-pipelin', not an objective or rock of this file (did you mean 'fill-pipeline'?)" in error.message

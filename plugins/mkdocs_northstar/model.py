@@ -563,6 +563,19 @@ class Kpi(Model):
     """Dated values, at most one a day."""
 
 
+class Close(Model):
+    """A team's close of its quarter: what it learned, and the work that carries into the next one.
+    Grades go on the key results (`grade`) and outcomes on the rocks (`status`, `done`)."""
+
+    diff_title = None
+    diff_gone = "removed"
+
+    learned: Annotated[list[Text], Diff("prose", label="what we learned")] = []
+    """What the quarter taught the team: one lesson per item, Markdown."""
+    carry_forward: Annotated[list[Ref], REF] = []
+    """Ids of this file's objectives and rocks that `northstar new-quarter` brings into the next quarter."""
+
+
 class TeamPeriod(Model):
     """`execution/<period>/<team>.yml`: one team's work for one quarter."""
 
@@ -576,6 +589,8 @@ class TeamPeriod(Model):
     """The team's rocks: must-dos with one owner and a due date."""
     kpis: Annotated[list[Kpi], ITEMS] = []
     """Health metrics the team watches every week."""
+    close: Annotated[Close | None, ITEMS] = None
+    """The quarter's close: what was learned and what carries forward (see the rhythm guide)."""
 
 
 # --- settings ------------------------------------------------------------------------------------

@@ -188,6 +188,10 @@ class TeamClose(_Out):
     key_results: list[Graded]
     rocks: dict[str, int]
     """How many rocks ended each way: done, late, dropped, missed, open."""
+    learned: list[str] = []
+    """What the team wrote it learned, in its file's `close`."""
+    carry_forward: list[Item] = []
+    """The objectives and rocks its `close` carries into the next quarter."""
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -480,7 +484,16 @@ def quarter_review(
         rocks = dict.fromkeys(("done", "late", "dropped", "missed", "open"), 0)
         for rock in w.rocks:
             rocks[_ending(rock, day)] += 1
-        teams[w.team] = TeamClose(team=w.team, key_results=graded, rocks=rocks)
+        close = w.close
+        carried = {o.id: ("objective", o.title, o.owner) for o in w.objectives}
+        carried |= {r.id: ("rock", r.title, r.owner) for r in w.rocks}
+        forward = [
+            Item(kind=carried[i][0], id=i, title=carried[i][1], team=w.team, owner=carried[i][2])
+            for i in (close.carry_forward if close else [])
+            if i in carried
+        ]
+        learned = list(close.learned) if close else []
+        teams[w.team] = TeamClose(team=w.team, key_results=graded, rocks=rocks, learned=learned, carry_forward=forward)
     company = TeamClose(
         team="",
         key_results=[g for t in teams.values() for g in t.key_results],

@@ -195,6 +195,8 @@ LABELS: dict[str, str] = {
     "rock_completion": "Rocks finished",
     "rock_target": "target %s%%",
     "so_far": "so far",
+    "learned": "What we learned",
+    "carry_forward": "Carries forward",
     "rock_counts": "%s done, %s late, %s dropped, %s missed, %s open",
 }
 

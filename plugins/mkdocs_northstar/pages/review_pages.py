@@ -58,15 +58,21 @@ def unserved(views: Views) -> list[Item]:
 
 
 def review_pages(
-    views: Views, report: Report, labels: Mapping[str, str], history: History | None
+    views: Views, report: Report, labels: Mapping[str, str], history: History | None, *, closed: bool = False
 ) -> Iterator[ReviewPage]:
     """This week, this month and the quarter in review (in the navigation), and a page for each
-    past week of the quarter (listed on this week's page)."""
+    past week of the quarter (listed on this week's page). Only the quarter in review when the
+    quarter is `closed` (its frozen copy in the archive)."""
     quarter, as_of, plan = views.quarter, report.as_of, views.plan
     if quarter is None:
         return
     urls = views.urls
     shared = {**review_links(views), "plain": False}
+    if closed:
+        closing = quarter_review(plan, views.index, quarter, as_of, year=views.year)
+        context = {**shared, "review": closing, "heading": labels["quarter_review"]}
+        yield urls.path("reviews", "quarter"), labels["quarter_review"], TEMPLATES["quarter"], context, True
+        return
     weeks = weeks_of(quarter, as_of) if as_of >= quarter.start else []
     current = week_of(min(as_of, quarter.end))
     past = [

@@ -107,6 +107,8 @@ class Archived:
     current: Link
     strategy: Link
     teams: Link
+    review: Link | None = None
+    """Its quarter in review, when the reviews are built."""
 
 
 @dataclass(frozen=True)
@@ -260,7 +262,9 @@ class _Pages:
             return
         read = history if isinstance(history, History) else None
         children = []
-        for path, title, template, context, in_nav in review_pages(self.views, self.report, self.labels, read):
+        closed = self.options.archived is not None  # a past quarter keeps its review, not its weeks
+        pages = review_pages(self.views, self.report, self.labels, read, closed=closed)
+        for path, title, template, context, in_nav in pages:
             self.page(path, title, template, **context)
             if in_nav:
                 children.append(NavItem(title, path))
@@ -312,6 +316,9 @@ class _Pages:
                 Link(labels["current_plan"], "page", urls.path("strategy")),
                 Link(labels["strategy"], "page", frozen_urls.path("strategy")),
                 Link(labels["teams"], "page", frozen_urls.path("teams", "index")),
+                Link(labels["quarter_review"], "page", frozen_urls.path("reviews", "quarter"))
+                if "reviews" in self.options.pages
+                else None,
             )
             paths = {k: plan.root / f"{k}.yml" for k in SINGLE_FILES}
             frozen = Report(
@@ -320,7 +327,11 @@ class _Pages:
             frozen_options = replace(
                 self.options,
                 urls=frozen_urls,
-                pages=("strategy", "one_page", "teams", "alignment", "people"),
+                pages=tuple(
+                    p
+                    for p in ("strategy", "one_page", "teams", "reviews", "alignment", "people")
+                    if p != "reviews" or "reviews" in self.options.pages
+                ),
                 period=quarter.id,
                 archived=archived,
                 archive_link=Link(labels["archive"], "page", index_path),

@@ -115,6 +115,13 @@ def _work_files(ctx: Context) -> Iterator[Problem]:
                 f"move it to {EXECUTION_DIR}/{work.period}/ or correct `period`"
             )
             yield ctx.problem("NS210", path, ("period",), msg)
+        if work.close is not None:
+            carried = {o.id for o in work.objectives} | {r.id for r in work.rocks}
+            for n, ident in enumerate(work.close.carry_forward):
+                if ident not in carried:
+                    hint = did_you_mean(ident, carried)
+                    msg = f"carry_forward names {ident!r}, not an objective or rock of this file{hint}"
+                    yield ctx.problem("NS202", path, ("close", "carry_forward", n), msg)
         pair = (work.team, work.period)
         if pair in seen:
             msg = f"team {work.team!r} already has a file for {work.period}: {seen[pair].as_posix()}"
