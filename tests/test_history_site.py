@@ -99,7 +99,7 @@ def test_archive_freezes_the_quarter_at_its_last_commit(history_site: tuple[Plan
     sha = repo.git("log", "-1", "--format=%h", "--grep=September numbers").strip()
     index = article(site, "archive/")
     rows = [[td.get_text(" ", strip=True) for td in tr.find_all("td")] for tr in index.select("tbody tr")]
-    assert rows == [["2026-q3", "Teams", "Strategy", f"{sha} (2026-09-30)"]]
+    assert rows == [["2026-q3", "Teams", "Strategy", "Quarter in review", f"{sha} (2026-09-30)"]]
     row = article(site, "archive/2026-q3/teams/sales/").find("tr", id="proposals")
     assert row.find_all("td")[2].get_text(" ", strip=True) == "0 → 7 → 15"  # not the late correction (12)
     assert (

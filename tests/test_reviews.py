@@ -279,3 +279,40 @@ def test_carrying_forward_what_the_file_does_not_hold_is_an_error(tmp_path: Path
     line = text.splitlines().index("  carry_forward: [fill-pipelin]") + 1
     assert (error.code, error.line) == ("NS202", line)
     assert "'fill-pipelin', not an objective or rock of this file (did you mean 'fill-pipeline'?)" in error.message
+
+
+def test_the_issues_list_shows_what_was_open_that_week_and_what_was_solved(tmp_path: Path) -> None:
+    plan = _plan(tmp_path)
+    (plan / "issues.yml").write_text(
+        "issues:\n"
+        "  - {id: a, title: Old and low, raised_by: ana, raised: 2026-10-01, priority: low}\n"
+        "  - {id: b, title: New and high, raised_by: ben, raised: 2026-11-17, team: sales, priority: high}\n"
+        "  - {id: c, title: Solved midweek, raised_by: ana, raised: 2026-11-02, solved: 2026-11-18,"
+        " resolution: Fixed it.}\n"
+        "  - {id: d, title: Raised later, raised_by: ana, raised: 2026-11-30}\n",
+        encoding="utf-8",
+    )
+    report = check_plan(plan, as_of=dt.date(2026, 12, 4))
+    assert not report.errors, report.errors
+    _, quarter = current_period(report.plan, dt.date(2026, 12, 4))
+    assert quarter is not None
+    w47 = week_review(report.plan, report.index, quarter, parse_week("2026-W47"), dt.date(2026, 12, 4))
+    assert [i.id for i in w47.issues] == ["b", "a"]  # high first; d was not raised yet
+    assert [i.id for i in w47.solved] == ["c"]
+    w46 = week_review(report.plan, report.index, quarter, parse_week("2026-W46"), dt.date(2026, 12, 4))
+    assert [i.id for i in w46.issues] == ["c", "a"] and not w46.solved  # c (medium) was still open then
+
+
+def test_an_issue_names_people_and_teams_that_exist_and_is_not_solved_before_it_was_raised(tmp_path: Path) -> None:
+    plan = _plan(tmp_path)
+    text = (
+        "issues:\n"
+        "  - {id: a, title: Typo, raised_by: annna, raised: 2026-11-01, team: sals}\n"
+        "  - {id: b, title: Time travel, raised_by: ana, raised: 2026-11-10, solved: 2026-11-01}\n"
+    )
+    (plan / "issues.yml").write_text(text, encoding="utf-8")
+    report = check_plan(plan, as_of=AS_OF)
+    found = sorted((p.code, p.line, p.message) for p in report.errors)
+    assert [(code, line) for code, line, _ in found] == [("NS202", 2), ("NS202", 2), ("NS211", 3)]
+    assert "unknown person 'annna' (did you mean 'ana'?)" in found[0][2] + found[1][2]
+    assert "unknown team 'sals' (did you mean 'sales'?)" in found[0][2] + found[1][2]

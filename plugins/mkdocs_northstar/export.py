@@ -147,6 +147,7 @@ def plan_export(
             exporter.work(path, work)
             for path, work in sorted(plan.execution, key=lambda pw: (pw[1].period, pw[1].team, pw[0].as_posix()))
         ],
+        issues=sorted(plan.issues.issues, key=lambda i: (i.raised, i.id)) if plan.issues else [],
     )
 
 

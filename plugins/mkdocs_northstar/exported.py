@@ -15,6 +15,7 @@ from pydantic import Field
 
 from mkdocs_northstar.model import (
     Goal,
+    Issue,
     KeyResult,
     Kpi,
     Model,
@@ -184,3 +185,5 @@ class PlanExport(Model):
     """Every team, sorted by id. Teams form a tree through 'parent'."""
     work: list[TeamPeriodExport]
     """One entry per team and period (one execution file), sorted by period, then team."""
+    issues: list[Issue]
+    """The issues list (issues.yml), open and solved, sorted by the day raised, then id."""

@@ -593,6 +593,43 @@ class TeamPeriod(Model):
     """The quarter's close: what was learned and what carries forward (see the rhythm guide)."""
 
 
+# --- the issues list ------------------------------------------------------------------------------
+
+
+class Issue(Model):
+    """A problem raised between meetings (the parking lot): open until it is solved."""
+
+    id: Annotated[Id, KEY]
+    """A stable id, unique in issues.yml."""
+    title: Annotated[Str, SHOWN]
+    """The problem, in one line."""
+    raised_by: Annotated[Owner, REF]
+    """The id of the person who raised it."""
+    raised: Annotated[date, SHOWN]
+    """The day it was raised."""
+    team: Annotated[Ref | None, REF] = None
+    """The id of the team whose meeting takes it up; none: the leadership team's."""
+    priority: Annotated[Literal["high", "medium", "low"], SHOWN] = "medium"
+    """How soon it needs a meeting's time: `high`, `medium` or `low`."""
+    description: Annotated[Text, PROSE] = ""
+    """More about it, Markdown."""
+    solved: Annotated[date | None, SHOWN] = None
+    """The day it was solved; none while it is open."""
+    resolution: Annotated[Text, PROSE] = ""
+    """How it was solved, Markdown."""
+
+    @property
+    def open(self) -> bool:
+        return self.solved is None
+
+
+class Issues(Model):
+    """`issues.yml` (optional): the issues list of every team, open and solved."""
+
+    issues: Annotated[list[Issue], ITEMS] = []
+    """Every issue raised; solved ones stay, with their resolution."""
+
+
 # --- settings ------------------------------------------------------------------------------------
 
 
@@ -672,6 +709,7 @@ FILE_MODELS: dict[str, type[Model]] = {
     "teams": Teams,
     "execution": TeamPeriod,
     "northstar": Settings,
+    "issues": Issues,
 }
 """Each kind of plan file and the model that validates it."""
 
@@ -686,6 +724,7 @@ class Plan(BaseModel):
     company: Company | None = None
     people: People | None = None
     teams: Teams | None = None
+    issues: Issues | None = None
     execution: tuple[tuple[Path, TeamPeriod], ...] = ()
     settings: Settings = Settings()
     complete: bool = True

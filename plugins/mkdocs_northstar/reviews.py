@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, computed_field
 from mkdocs_northstar.dates import Span, add_days, month_of, week_of
 from mkdocs_northstar.history.timeline import History
 from mkdocs_northstar.index import Index
-from mkdocs_northstar.model import Band, CheckIn, KeyResult, Kpi, Objective, Plan, Quarter, Rock, Year
+from mkdocs_northstar.model import Band, CheckIn, Issue, KeyResult, Kpi, Objective, Plan, Quarter, Rock, Year
 from mkdocs_northstar.progress import (
     Pace,
     band,
@@ -38,6 +38,7 @@ from mkdocs_northstar.progress import (
 
 DUE_SOON_DAYS = 14
 """A rock due within this many days of the review's last day is listed as due soon."""
+_PRIORITY = {"high": 0, "medium": 1, "low": 2}
 MONTH_CHANGES = 20
 """The month's review lists this many of its newest execution commits; the change log has them all."""
 
@@ -129,6 +130,10 @@ class WeekReview(_Out):
     rocks_due: list[RockDue]
     silent: list[Silent]
     stale_days: int
+    issues: list[Issue] = []
+    """The issues list's open issues on that day, highest priority first, oldest first within it."""
+    solved: list[Issue] = []
+    """The issues solved during the week."""
 
 
 class Trend(_Out):
@@ -319,6 +324,10 @@ def week_review(
         if not finished and rock.due <= add_days(day, DUE_SOON_DAYS):
             item = Item(kind="rock", id=rock.id, title=rock.title, team=team, owner=rock.owner)
             rocks_due.append(RockDue(item=item, due=rock.due, status=rock.status, overdue=rock.due < day))
+    listed = plan.issues.issues if plan.issues is not None else []
+    raised = [i for i in listed if i.raised <= day]
+    still_open = [i for i in raised if i.solved is None or i.solved > day]
+    still_open.sort(key=lambda i: (_PRIORITY[i.priority], i.raised))
     moved.sort(key=lambda m: (m.item.team, m.date))  # grouped by team on the page, each oldest first
     rocks_due.sort(key=lambda r: r.due)
     return WeekReview(
@@ -332,6 +341,8 @@ def week_review(
         rocks_due=rocks_due,
         silent=[Silent(owner=o, key_results=items) for o, items in sorted(silent.items())],
         stale_days=plan.settings.stale_days,
+        issues=still_open,
+        solved=[i for i in raised if i.solved is not None and i.solved in week and i.solved <= day],
     )
 
 

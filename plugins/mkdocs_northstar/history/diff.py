@@ -23,6 +23,7 @@ from mkdocs_northstar.model import (
     Company,
     Diff,
     DiffShow,
+    Issue,
     KeyResult,
     Kpi,
     Model,
@@ -96,7 +97,7 @@ _M = TypeVar("_M", bound=_Identified)
 def diff_plans(old: Plan | None, new: Plan, *, edited: Collection[int] | None = None) -> list[Change]:
     """What changed from `old` to `new`, in a fixed order; `old=None` means the plan was just created.
 
-    Strategy changes come first, then company, people, teams and the team files by (period, team).
+    Strategy changes come first, then company, people, teams, issues and the team files by (period, team).
     `edited`, when the caller knows it, holds the only places where `execution` may differ (the
     two have the same files in the same order); else every place is compared.
     """
@@ -108,6 +109,7 @@ def diff_plans(old: Plan | None, new: Plan, *, edited: Collection[int] | None = 
         ("execution", [] if was.company is new.company else _company(was.company, new.company)),
         ("execution", [] if was.people is new.people else _by_id(_people(was), _people(new), _person)),
         ("execution", [] if was.teams is new.teams else _by_id(_teams(was), _teams(new), _team)),
+        ("execution", [] if was.issues is new.issues else _by_id(_issues(was), _issues(new), _issue)),
         ("execution", _execution(was.execution, new.execution, edited if old is not None else None)),
     ]
     return [Change(layer, text, check_in) for layer, lines in sections for text, check_in in lines]
@@ -298,6 +300,14 @@ def _person(person: Person) -> str:
 
 def _team(team: Team) -> str:
     return f"Teams: `{team.id}`"
+
+
+def _issue(issue: Issue) -> str:
+    return f"Issues: `{issue.id}`"
+
+
+def _issues(plan: Plan) -> list[Issue]:
+    return plan.issues.issues if plan.issues else []
 
 
 def _people(plan: Plan) -> list[Person]:

@@ -26,6 +26,7 @@ ITEM_NAMES = {
     "goals": "goal",
     "people": "person",
     "teams": "team",
+    "issues": "issue",
     "objectives": "objective",
     "key_results": "key result",
     "rocks": "rock",

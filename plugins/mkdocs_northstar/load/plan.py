@@ -19,7 +19,7 @@ from mkdocs_northstar.load.yamlfile import Document, Loc, read_yaml, tag_memo
 from mkdocs_northstar.model import FILE_MODELS, Model, Plan, Settings, TeamPeriod
 from mkdocs_northstar.problems import Problem, did_you_mean, problem
 
-SINGLE_FILES = ("strategy", "company", "people", "teams", "northstar")
+SINGLE_FILES = ("strategy", "company", "people", "teams", "northstar", "issues")
 REQUIRED = ("strategy", "company", "people", "teams")
 EXECUTION_DIR = "execution"
 SCHEMA_DIR = "schema"
@@ -185,7 +185,8 @@ def duplicate_single(first: str, second: str) -> str:
 
 
 def unknown_file(rel: PurePosixPath) -> str:
-    hint = did_you_mean(rel.name, [f"{k}.yml" for k in SINGLE_FILES]) if len(rel.parts) == 1 else ""
+    stem = did_you_mean(rel.stem, SINGLE_FILES) if len(rel.parts) == 1 else ""  # the shared ".yml" would match
+    hint = stem.replace("'?)", ".yml'?)")
     where = "" if hint else f"; team work goes under {EXECUTION_DIR}/<period>/<team>.yml"
     return f"Northstar does not read this file{hint or where}"
 
@@ -288,7 +289,7 @@ def assemble_plan(
 ) -> Plan:
     """The plan made of already-validated parts, as loading and history replay both make it.
 
-    `singles` maps 'strategy', 'company', 'people', 'teams' and 'northstar' to their models (None
+    `singles` maps 'strategy', 'company', 'people', 'teams', 'northstar' and 'issues' to their models (None
     or absent where a file is missing or invalid; invalid settings fall back to the defaults).
     """
     settings = singles.get("northstar")
@@ -298,6 +299,7 @@ def assemble_plan(
         company=singles.get("company"),
         people=singles.get("people"),
         teams=singles.get("teams"),
+        issues=singles.get("issues"),
         execution=tuple(execution),
         settings=settings if isinstance(settings, Settings) else Settings(),
         complete=complete,

@@ -197,6 +197,13 @@ LABELS: dict[str, str] = {
     "so_far": "so far",
     "learned": "What we learned",
     "carry_forward": "Carries forward",
+    "issues_list": "Issues list",
+    "no_open_issues": "No open issue.",
+    "solved_this_week": "Solved this week:",
+    "raised_by": "raised %s by",
+    "priority_high": "High",
+    "priority_medium": "Medium",
+    "priority_low": "Low",
     "rock_counts": "%s done, %s late, %s dropped, %s missed, %s open",
 }
 

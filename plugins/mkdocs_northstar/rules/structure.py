@@ -94,6 +94,19 @@ def _people_and_teams(ctx: Context) -> Iterator[Problem]:
         owned += [(("kpis", k, "owner"), kpi.owner) for k, kpi in enumerate(work.kpis)]
         for loc, person in owned:
             yield from _ref(ctx, path, loc, person, ["person"], noun="person")
+    if plan.issues is not None:
+        path = ctx.path("issues")
+        seen: set[str] = set()
+        for i, issue in enumerate(plan.issues.issues):
+            if issue.id in seen:
+                yield ctx.problem("NS201", path, ("issues", i, "id"), f"issue {issue.id!r} is listed twice")
+            seen.add(issue.id)
+            yield from _ref(ctx, path, ("issues", i, "raised_by"), issue.raised_by, ["person"], noun="person")
+            if issue.team is not None:
+                yield from _ref(ctx, path, ("issues", i, "team"), issue.team, ["team"], noun="team")
+            if issue.solved is not None and issue.solved < issue.raised:
+                msg = f"issue {issue.id!r} was solved on {issue.solved}, before it was raised on {issue.raised}"
+                yield ctx.problem("NS211", path, ("issues", i, "solved"), msg)
 
 
 def _work_files(ctx: Context) -> Iterator[Problem]:
