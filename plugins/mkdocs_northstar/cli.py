@@ -11,6 +11,7 @@ from dataclasses import replace
 from datetime import date
 from importlib.metadata import version
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -24,6 +25,7 @@ from mkdocs_northstar.history.diff import diff_plans
 from mkdocs_northstar.history.revisions import default_base, plan_at
 from mkdocs_northstar.history.timeline import History, update
 from mkdocs_northstar.load import load_plan
+from mkdocs_northstar.new_quarter import NewQuarterError, new_quarter
 from mkdocs_northstar.pages.labels import LABELS
 from mkdocs_northstar.pages.render import Renderer
 from mkdocs_northstar.pages.review_pages import review_markdown, unserved
@@ -104,6 +106,18 @@ def get_parser() -> argparse.ArgumentParser:
     pdf.add_argument("--out", type=Path, default=Path("one-page-plan.pdf"), help="the PDF to write")
     pdf.add_argument("--paper", choices=["a4", "letter"], default="a4", help="sheet size (landscape)")
 
+    _rhythm_parsers(sub)
+
+    schema = sub.add_parser("schema", help="print the JSON Schema of plan files")
+    schema.add_argument(
+        "--kind", choices=(*KINDS, "export"), help="one kind of file, or export (plan.json); default: any plan file"
+    )
+    schema.add_argument("--out", type=Path, help="write <kind>.schema.json for every kind into this folder")
+    return parser
+
+
+def _rhythm_parsers(sub: Any) -> None:
+    """The commands of the rhythm: a review for a meeting, and starting a quarter."""
     review = sub.add_parser("review", help="the weekly, monthly or quarterly review, for a meeting or a chat post")
     review.add_argument("plan_dir", nargs="?", default="plan", type=Path, help="the plan folder (default: plan)")
     span = review.add_mutually_exclusive_group()
@@ -113,12 +127,9 @@ def get_parser() -> argparse.ArgumentParser:
     review.add_argument("--format", choices=["markdown", "json"], default="markdown")
     review.add_argument("--as-of", type=_date, help="judge work as of this day (default: the last commit)")
 
-    schema = sub.add_parser("schema", help="print the JSON Schema of plan files")
-    schema.add_argument(
-        "--kind", choices=(*KINDS, "export"), help="one kind of file, or export (plan.json); default: any plan file"
-    )
-    schema.add_argument("--out", type=Path, help="write <kind>.schema.json for every kind into this folder")
-    return parser
+    start = sub.add_parser("new-quarter", help="start the next quarter: its files, from the last quarter's close")
+    start.add_argument("quarter", help="the quarter's id, e.g. 2027-q1 (added to company.yml when missing)")
+    start.add_argument("plan_dir", nargs="?", default="plan", type=Path, help="the plan folder (default: plan)")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -161,6 +172,8 @@ def _run(args: argparse.Namespace) -> int:
             path=args.path, directory_urls=not args.no_directory_urls, as_of=args.as_of, period=args.period
         )
         return cmd_render(args.plan_dir, args.out, settings, nav=args.nav)
+    if args.command == "new-quarter":
+        return cmd_new_quarter(args.plan_dir, args.quarter)
     if args.command == "review":
         return cmd_review(args.plan_dir, args.week, args.month, args.quarter, fmt=args.format, as_of=args.as_of)
     return cmd_schema(args.kind, args.out)
@@ -530,4 +543,26 @@ def cmd_review(
         sys.stdout.write(chosen.model_dump_json(indent=2) + "\n")
     else:
         sys.stdout.write(review_markdown(chosen, views, LABELS, Renderer()))
+    return 0
+
+
+def cmd_new_quarter(plan_dir: Path, quarter_id: str) -> int:
+    """Start a quarter: add it to company.yml when missing, write each team's file from the close."""
+    report = check_plan(plan_dir, as_of=judged_as_of(plan_version(plan_dir)))
+    if report.errors:
+        for found in report.errors:
+            print(found, file=sys.stderr)
+        print(
+            f"northstar new-quarter: the plan has {_count(len(report.errors), 'error')}; fix them first",
+            file=sys.stderr,
+        )
+        return 1
+    try:
+        started = new_quarter(report.plan, quarter_id)
+    except NewQuarterError as exc:
+        print(f"northstar new-quarter: {exc}", file=sys.stderr)
+        return 2
+    for line in started.lines:
+        print(line)
+    print(f"\nNext: fill in the new objectives and run northstar check {plan_dir.as_posix()}")
     return 0
