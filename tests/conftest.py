@@ -21,10 +21,11 @@ AS_OF = date(2026, 11, 24)
 
 @pytest.fixture(autouse=True, scope="session")
 def _no_outside_clock() -> Iterator[None]:
-    """A SOURCE_DATE_EPOCH in the shell that started the suite would stand in for "today" in every
-    run below: the tests that need one set it themselves."""
+    """A SOURCE_DATE_EPOCH (or NORTHSTAR_AS_OF) in the shell that started the suite would stand in
+    for "today" in every run below: the tests that need one set it themselves."""
     with pytest.MonkeyPatch.context() as patch:
         patch.delenv("SOURCE_DATE_EPOCH", raising=False)
+        patch.delenv("NORTHSTAR_AS_OF", raising=False)
         yield
 
 

@@ -13,7 +13,7 @@ import pytest
 
 from tests.conftest import ROOT
 from tests.history_helpers import PlanRepo
-from tests.site_helpers import real_clock_environ
+from tests.site_helpers import copy_project, real_clock_environ
 
 NORTHSTAR = Path(sys.executable).parent / "northstar"
 FAKETIME = shutil.which("faketime")
@@ -258,3 +258,15 @@ def test_a_pull_request_hears_only_its_own_files_dated_notices(tmp_path: Path) -
     assert unknown.returncode == 2
     assert unknown.stderr.startswith("northstar check: --changed-since no-such-branch: ")
     assert "Traceback" not in unknown.stderr
+
+
+def test_northstar_as_of_pins_the_day_over_the_commit_and_a_bad_one_is_refused(tmp_path: Path) -> None:
+    project = copy_project(tmp_path)  # committed: judged as of its commit, 2026-11-24
+    env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
+    committed = json.loads(run("check", "--format", "json", "plan", cwd=project, env=env).stdout)
+    assert committed["as_of"] == "2026-11-24"
+    pinned = run("check", "--format", "json", "plan", cwd=project, env={**env, "NORTHSTAR_AS_OF": "2026-12-07"})
+    assert json.loads(pinned.stdout)["as_of"] == "2026-12-07"
+    bad = run("check", "plan", cwd=project, env={**env, "NORTHSTAR_AS_OF": "next monday"})
+    assert bad.returncode == 2
+    assert bad.stderr == "northstar check: NORTHSTAR_AS_OF: expected a date written YYYY-MM-DD, got 'next monday'\n"

@@ -234,7 +234,7 @@ def test_base_case_values(base: Report) -> None:
         {"id": "leadership", "name": "Leadership", "lead": "ceo", "parent": None, "mission": "", "members": []},
         {"id": "sales", "name": "Sales", "lead": "ana", "parent": "leadership", "mission": "", "members": []},
     ]
-    assert data["people"][0] == {"id": "ana", "name": "Ana Silva", "title": "", "email": ""}
+    assert data["people"][0] == {"id": "ana", "name": "Ana Silva", "title": "", "email": "", "handle": ""}
 
 
 def test_ints_stay_ints(exported: dict[str, Any], base: Report) -> None:

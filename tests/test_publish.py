@@ -29,7 +29,8 @@ def _steps(job: str) -> list[dict[str, object]]:
 
 def test_workflow_is_valid_and_fetches_all_history() -> None:
     workflow = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
-    assert set(workflow["jobs"]) == {"check", "publish"}
+    assert set(workflow["jobs"]) == {"check", "publish", "weekly-review"}
+    assert workflow[True]["schedule"] == [{"cron": "0 6 * * 1"}]  # Mondays
     assert workflow[True]["push"]["branches"] == ["main"]  # YAML 1.1 reads the key `on` as true
     for job in ("check", "publish"):
         checkout = _steps(job)[0]
@@ -61,8 +62,8 @@ def test_workflow_commands_succeed_on_the_example(tmp_path: Path) -> None:
     for job in ("check", "publish"):
         for step in _steps(job):
             command = str(step.get("run", ""))
-            if not command or command.startswith(("pip install", "gh pr comment")):
-                continue  # installing is the job's setup; commenting needs the GitHub API
+            if not command or command.startswith(("pip install", "gh pr comment")) or "if" in step:
+                continue  # installing is the job's setup; commenting needs the GitHub API; `if`: another event
             command = command.replace("${{ github.base_ref }}", "main")
             done = subprocess.run(
                 ["bash", "-c", command], cwd=clone, env=env, capture_output=True, text=True, check=False, timeout=300
@@ -71,6 +72,48 @@ def test_workflow_commands_succeed_on_the_example(tmp_path: Path) -> None:
             ran.append(command.split()[0:2])
     assert ran == [["northstar", "check"], ["mkdocs", "build"], ["northstar", "diff"], ["mkdocs", "build"]]
     assert summary.read_text(encoding="utf-8").startswith("## Execution changes only")
+
+
+def test_the_weekly_run_publishes_this_week_and_writes_the_review_issue(tmp_path: Path) -> None:
+    """The scheduled job's steps, run here on the example with the day fixed: the site is judged
+    as of that Monday, and the issue's title and body are the week's review, naming owners."""
+    project = copy_project(tmp_path)
+    github_env = tmp_path / "github_env"
+    env = {
+        **os.environ,
+        "PATH": f"{BIN}:{os.environ['PATH']}",
+        "GITHUB_ENV": str(github_env),
+        "NO_MKDOCS_2_WARNING": "1",
+    }
+
+    def run(command: str, extra: dict[str, str] | None = None) -> str:
+        command = command.replace("$(date -u +%F)", "2026-12-07")
+        done = subprocess.run(
+            ["bash", "-c", command],
+            cwd=project,
+            env={**env, **(extra or {})},
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert done.returncode == 0, (command, done.stderr)
+        return done.stdout
+
+    publish = [str(s["run"]) for s in _steps("publish") if "run" in s and not str(s["run"]).startswith("pip")]
+    run(publish[0])  # the weekly run's date, for the build
+    pinned = dict(line.split("=", 1) for line in github_env.read_text(encoding="utf-8").splitlines())
+    assert pinned == {"NORTHSTAR_AS_OF": "2026-12-07"}
+    run(publish[1], pinned)
+    week = article(project / "site", "reviews/week/").get_text(" ")
+    assert "2026-12-07 to 2026-12-13, as of 2026-12-07" in week
+
+    weekly = [str(s["run"]) for s in _steps("weekly-review") if "run" in s and not str(s["run"]).startswith("pip")]
+    run(weekly[0])
+    body = (project / "weekly-review.md").read_text(encoding="utf-8")
+    title = run(weekly[1].splitlines()[0] + '\necho "$title"')
+    assert title == "Week 2026-W50\n" and body.startswith("# Week 2026-W50\n")
+    assert "Grant Olson @granto" in body  # his key results need attention: he is notified
+    assert "<" not in body.replace("< ", "")  # Markdown for the issue, no site HTML
 
 
 @pytest.mark.clock

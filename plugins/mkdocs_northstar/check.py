@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from mkdocs_northstar import git
-from mkdocs_northstar.dates import today
+from mkdocs_northstar.dates import pinned_day, today
 from mkdocs_northstar.index import Index, build_index
 from mkdocs_northstar.load import Loaded, load_plan
 from mkdocs_northstar.load.plan import SCHEMA_DIR, FileCache
@@ -57,15 +57,18 @@ def plan_version(root: Path) -> git.PlanState:
 def judged_as_of(state: git.PlanState) -> date:
     """The date of the last commit that touched the plan, so results do not drift with the clock.
 
+    The day `NORTHSTAR_AS_OF` names comes first, when it is set (a scheduled weekly build).
     `dates.today()` (`SOURCE_DATE_EPOCH`, else the wall clock) when the plan has uncommitted
     changes, is not in a git repository, or git is missing.
 
     Raises:
-        UsageError: `SOURCE_DATE_EPOCH` is needed and is not a time.
+        UsageError: `NORTHSTAR_AS_OF` is not a day, or `SOURCE_DATE_EPOCH` is needed and is not a time.
     """
-    if state.date is not None and not state.dirty:
-        return state.date
     try:
+        if (pinned := pinned_day()) is not None:
+            return pinned
+        if state.date is not None and not state.dirty:
+            return state.date
         return today()
     except ValueError as exc:
         raise UsageError(str(exc)) from None

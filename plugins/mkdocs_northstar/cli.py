@@ -126,6 +126,9 @@ def _rhythm_parsers(sub: Any) -> None:
     span.add_argument("--quarter", help="a quarter id from company.yml, e.g. 2026-q4")
     review.add_argument("--format", choices=["markdown", "json"], default="markdown")
     review.add_argument("--as-of", type=_date, help="judge work as of this day (default: the last commit)")
+    review.add_argument(
+        "--mention", action="store_true", help="name people by their handle from people.yml, to notify them"
+    )
 
     start = sub.add_parser("new-quarter", help="start the next quarter: its files, from the last quarter's close")
     start.add_argument("quarter", help="the quarter's id, e.g. 2027-q1 (added to company.yml when missing)")
@@ -175,7 +178,9 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "new-quarter":
         return cmd_new_quarter(args.plan_dir, args.quarter)
     if args.command == "review":
-        return cmd_review(args.plan_dir, args.week, args.month, args.quarter, fmt=args.format, as_of=args.as_of)
+        return cmd_review(
+            args.plan_dir, args.week, args.month, args.quarter, fmt=args.format, as_of=args.as_of, mention=args.mention
+        )
     return cmd_schema(args.kind, args.out)
 
 
@@ -501,7 +506,14 @@ def cmd_export(plan_dir: Path, *, fmt: str, out: Path | None, as_of: date | None
 
 
 def cmd_review(
-    plan_dir: Path, week: str | None, month: str | None, quarter_id: str | None, *, fmt: str, as_of: date | None
+    plan_dir: Path,
+    week: str | None,
+    month: str | None,
+    quarter_id: str | None,
+    *,
+    fmt: str,
+    as_of: date | None,
+    mention: bool = False,
 ) -> int:
     """One review, as the site's review page shows it: Markdown without links, or JSON."""
     state = plan_version(plan_dir)
@@ -542,7 +554,7 @@ def cmd_review(
     if fmt == "json":
         sys.stdout.write(chosen.model_dump_json(indent=2) + "\n")
     else:
-        sys.stdout.write(review_markdown(chosen, views, LABELS, Renderer()))
+        sys.stdout.write(review_markdown(chosen, views, LABELS, Renderer(), mention=mention))
     return 0
 
 

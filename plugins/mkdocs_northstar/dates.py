@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 SOURCE_DATE_EPOCH = "SOURCE_DATE_EPOCH"
+NORTHSTAR_AS_OF = "NORTHSTAR_AS_OF"
 """The reproducible-builds variable: a build's time, in whole seconds since 1970-01-01 UTC."""
 
 
@@ -25,6 +26,22 @@ def parse_day(value: object) -> date:
         return date.fromisoformat(str(value))
     except ValueError:
         raise ValueError(f"expected a date written YYYY-MM-DD, got {value!r}") from None
+
+
+def pinned_day(environ: Mapping[str, str] = os.environ) -> date | None:
+    """The day `NORTHSTAR_AS_OF` names: a run told to judge the plan at that day, whatever its last
+    commit (the scheduled weekly build, whose "this week" must be this week). None when unset.
+
+    Raises:
+        ValueError: it is set but is not a day written YYYY-MM-DD.
+    """
+    value = environ.get(NORTHSTAR_AS_OF, "").strip()
+    if not value:
+        return None
+    try:
+        return parse_day(value)
+    except ValueError as exc:
+        raise ValueError(f"{NORTHSTAR_AS_OF}: {exc}") from None
 
 
 def today(environ: Mapping[str, str] = os.environ) -> date:

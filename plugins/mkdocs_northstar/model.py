@@ -343,6 +343,9 @@ class Person(Model):
     """The person's job title."""
     email: Annotated[Str, SHOWN] = ""
     """The person's email address."""
+    handle: Annotated[Str, SHOWN] = ""
+    """The name to mention the person by in the weekly review issue (`northstar review --mention`),
+    such as their user name on the code host, without the @."""
 
 
 class People(Model):

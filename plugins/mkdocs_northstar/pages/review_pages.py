@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import replace
 from typing import Any
 
 from mkdocs_northstar.check import Report
@@ -23,8 +24,10 @@ ReviewPage = tuple[str, str, str, dict[str, Any], bool]
 """(path, title, template, context, whether it is in the navigation)."""
 
 
-def review_links(views: Views) -> dict[str, Callable[[Any], Link | None]]:
-    """What review templates link with: `link(item)`, `person(id)` and `team(id)`."""
+def review_links(views: Views, *, mention: bool = False) -> dict[str, Callable[[Any], Link | None]]:
+    """What review templates link with: `link(item)`, `person(id)`, `team(id)`, and `notify(id)`
+    for the owners of work that needs them: with `mention`, a person who has a `handle` is named
+    with it (`Grant Olson @grant`), so the post notifies them."""
     period = views.quarter.id if views.quarter else None
 
     def link(item: Item) -> Link:
@@ -38,7 +41,13 @@ def review_links(views: Views) -> dict[str, Callable[[Any], Link | None]]:
     def person(ident: str | None) -> Link | None:
         return views.person(ident) if ident else None
 
-    return {"link": link, "team": team, "person": person}
+    def notify(ident: str | None) -> Link | None:
+        found = person(ident)
+        entry = views.index.get(None, ident) if ident and mention else None
+        handle = entry.item.handle if entry is not None and entry.kind == "person" else ""
+        return replace(found, title=f"{found.title} @{handle}") if found is not None and handle else found
+
+    return {"link": link, "team": team, "person": person, "notify": notify}
 
 
 def unserved(views: Views) -> list[Item]:
@@ -113,16 +122,18 @@ def review_pages(
         yield link.page, link.title, TEMPLATES["week"], context, False
 
 
-def review_markdown(review: Review, views: Views, labels: Mapping[str, str], renderer: Renderer) -> str:
+def review_markdown(
+    review: Review, views: Views, labels: Mapping[str, str], renderer: Renderer, *, mention: bool = False
+) -> str:
     """A review as plain Markdown, for a meeting document or a chat post: the page's content, with
-    titles in place of links and the plan's text as written."""
+    titles in place of links and the plan's text as written; `mention` adds people's handles."""
     heading = {
         "week": labels["week_of"] % review.span.id,
         "month": labels["month_of"] % review.span.id,
         "quarter": f"{labels['quarter_review']}: {review.span.id}",
     }[review.kind]
     context: dict[str, Any] = {
-        **review_links(views),
+        **review_links(views, mention=mention),
         "plain": True,
         "review": review,
         "heading": heading,
