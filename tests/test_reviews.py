@@ -11,8 +11,9 @@ from typing import Any
 
 import pytest
 import yaml
-from mkdocs_northstar.check import check_plan
+from mkdocs_northstar.check import Report, check_plan
 from mkdocs_northstar.dates import month_of, parse_month, parse_week, week_of
+from mkdocs_northstar.model import Quarter, Year
 from mkdocs_northstar.reviews import month_review, quarter_review, week_review, weeks_of
 from mkdocs_northstar.rules import current_period
 
@@ -159,12 +160,17 @@ def _plan(tmp_path: Path) -> Path:
     return plan
 
 
-def test_a_past_week_is_judged_on_what_was_known_then(tmp_path: Path) -> None:
-    plan = _plan(tmp_path)
-    as_of = dt.date(2026, 12, 4)
+def _judged(plan: Path, as_of: dt.date) -> tuple[Report, Year | None, Quarter]:
+    """The plan checked as of a day, with the year and quarter that hold it."""
     report = check_plan(plan, as_of=as_of)
     year, quarter = current_period(report.plan, as_of)
     assert quarter is not None
+    return report, year, quarter
+
+
+def test_a_past_week_is_judged_on_what_was_known_then(tmp_path: Path) -> None:
+    as_of = dt.date(2026, 12, 4)
+    report, year, quarter = _judged(_plan(tmp_path), as_of)
     w47 = week_review(report.plan, report.index, quarter, parse_week("2026-W47"), as_of, year=year)
     assert w47.as_of == dt.date(2026, 11, 22)
     # the 23 and 30 November readings are later: not moved, and the KPI had missed twice by then
@@ -200,11 +206,8 @@ def test_the_quarter_counts_rocks_by_how_they_ended_and_grades_where_given(tmp_p
 
 
 def test_the_month_compares_the_day_before_it_with_its_end(tmp_path: Path) -> None:
-    plan = _plan(tmp_path)
     as_of = dt.date(2026, 12, 4)
-    report = check_plan(plan, as_of=as_of)
-    year, quarter = current_period(report.plan, as_of)
-    assert quarter is not None
+    report, year, quarter = _judged(_plan(tmp_path), as_of)
     november = month_review(report.plan, report.index, quarter, parse_month("2026-11"), as_of, year=year)
     pipeline = next(t for t in november.trends if t.item.id == "fill-pipeline")
     assert pipeline.progress_before is not None and pipeline.progress_after is not None

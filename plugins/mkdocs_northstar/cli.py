@@ -363,6 +363,16 @@ def cmd_pdf(site: Path, out: Path, paper: str) -> int:
     return 0
 
 
+def _stopped_by_errors(command: str, report: Report, outcome: str) -> bool:
+    """Whether the plan has errors; if so, they are printed, then one line saying `outcome`."""
+    if not report.errors:
+        return False
+    for found in report.errors:
+        print(found, file=sys.stderr)
+    print(f"northstar {command}: the plan has {_count(len(report.errors), 'error')}; {outcome}", file=sys.stderr)
+    return True
+
+
 def _count(n: int, noun: str) -> str:
     return f"{n} {noun}{'s' * (n != 1)}"
 
@@ -484,12 +494,7 @@ def cmd_export(plan_dir: Path, *, fmt: str, out: Path | None, as_of: date | None
     except UsageError as exc:
         print(f"northstar export: {exc}", file=sys.stderr)
         return 2
-    if report.errors:
-        for found in report.errors:
-            print(found, file=sys.stderr)
-        print(
-            f"northstar export: the plan has {_count(len(report.errors), 'error')}; nothing exported", file=sys.stderr
-        )
+    if _stopped_by_errors("export", report, "nothing exported"):
         return 1
     version = (state.commit + (f" ({state.date})" if state.date else "")) if state.commit else None
     text = (export_csv if fmt == "csv" else export_json)(report, version=version, period=period)
@@ -531,10 +536,7 @@ def cmd_review(
     except UsageError as exc:
         print(f"northstar review: {exc}", file=sys.stderr)
         return 2
-    if report.errors:
-        for found in report.errors:
-            print(found, file=sys.stderr)
-        print(f"northstar review: the plan has {_count(len(report.errors), 'error')}; no review", file=sys.stderr)
+    if _stopped_by_errors("review", report, "no review"):
         return 1
     plan = report.plan
     year, quarter = current_period(plan, min(span.end, day), quarter_id)
@@ -561,13 +563,7 @@ def cmd_review(
 def cmd_new_quarter(plan_dir: Path, quarter_id: str) -> int:
     """Start a quarter: add it to company.yml when missing, write each team's file from the close."""
     report = check_plan(plan_dir, as_of=judged_as_of(plan_version(plan_dir)))
-    if report.errors:
-        for found in report.errors:
-            print(found, file=sys.stderr)
-        print(
-            f"northstar new-quarter: the plan has {_count(len(report.errors), 'error')}; fix them first",
-            file=sys.stderr,
-        )
+    if _stopped_by_errors("new-quarter", report, "fix them first"):
         return 1
     try:
         started = new_quarter(report.plan, quarter_id)

@@ -115,15 +115,21 @@ class Silent(_Out):
     key_results: list[Item]
 
 
-class WeekReview(_Out):
+class _Reviewed(_Out):
+    """What every review says first: the span it covers, the day it is judged at, its quarter."""
+
+    span: Span
+    as_of: date
+    """The day the review is judged at: the span's last day, or the build's as-of day within it."""
+    quarter: str | None
+    theme: str = ""
+    """The quarter's theme, else the year's."""
+
+
+class WeekReview(_Reviewed):
     """What a weekly meeting looks at."""
 
     kind: Literal["week"] = "week"
-    span: Span
-    as_of: date
-    """The day the review is judged at: the week's last day, or the build's as-of day within it."""
-    quarter: str | None
-    theme: str = ""
     moved: list[Moved]
     attention: list[Attention]
     kpis_off: list[KpiOff]
@@ -161,14 +167,10 @@ class Overloaded(_Out):
     key_results: int
 
 
-class MonthReview(_Out):
+class MonthReview(_Reviewed):
     """What a monthly review looks at."""
 
     kind: Literal["month"] = "month"
-    span: Span
-    as_of: date
-    quarter: str | None
-    theme: str = ""
     trends: list[Trend]
     changes: list[Changed] | None
     """The newest of the month's commits that changed execution; None when there is no history."""
@@ -212,15 +214,11 @@ class TeamClose(_Out):
         return (self.rocks["done"] + self.rocks["late"]) / counted if counted else None
 
 
-class QuarterReview(_Out):
+class QuarterReview(_Reviewed):
     """A quarter in review: grades and rock completion per team and for the company."""
 
     kind: Literal["quarter"] = "quarter"
-    span: Span
-    as_of: date
-    quarter: str
     name: str
-    theme: str = ""
     teams: list[TeamClose]
     company: TeamClose
     rock_target: float
