@@ -64,11 +64,14 @@ def _section(site: Path, url: str, heading: str) -> list[str]:
 def test_each_week_page_and_the_command_list_the_check_ins_dated_that_week(example: Path) -> None:
     site, plan = example / "site", example / "plan"
     check_ins = _files_check_ins(plan, "2026-q4")
+    report, year, quarter = _judged(plan, AS_OF)
     weeks = sorted(p.name for p in (site / "reviews").iterdir() if p.name.startswith("2026-w"))
     assert len(weeks) == 8  # 2026-W40 (1 October) up to 2026-W47; 2026-W48 is this week
     for week in [*weeks, week_of(AS_OF).id.lower()]:
         span = parse_week(week)
-        review = _review(example, "--week", week)
+        review = week_review(report.plan, report.index, quarter, span, AS_OF, year=year).model_dump(mode="json")
+        if week in ("2026-w43", "2026-w47"):  # the command gives the very same review
+            assert _review(example, "--week", week) == review
         expected = sorted(
             (c["id"], c["date"].isoformat())
             for c in check_ins
