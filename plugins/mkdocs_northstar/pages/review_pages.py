@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
 from typing import Any
@@ -17,8 +16,6 @@ from mkdocs_northstar.reviews import Item, Review, month_review, quarter_review,
 
 TEMPLATES = {"week": "review-week.md.jinja", "month": "review-month.md.jinja", "quarter": "review-quarter.md.jinja"}
 """The template of each kind of review."""
-
-_CODE = re.compile(r"<code>(.*?)</code>")
 
 ReviewPage = tuple[str, str, str, dict[str, Any], bool]
 """(path, title, template, context, whether it is in the navigation)."""
@@ -140,5 +137,4 @@ def review_markdown(
         "past_weeks": [],
     }
     text = renderer.render(TEMPLATES[review.kind], labels=labels, href=None, **context)
-    text = _CODE.sub(r"`\1`", text)  # change texts mark ids as HTML code
     return html.unescape(text)  # the inert references keep the site's Markdown from acting on plan text
