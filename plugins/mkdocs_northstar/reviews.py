@@ -293,7 +293,7 @@ def week_review(
     """The weekly review of `week`, judged at its last day or at `as_of`, whichever comes first."""
     work = _Period(plan, index, quarter, bands)
     day = min(week.end, as_of)
-    pace, top = work.pace(day), work.top()
+    pace, top, stale_days = work.pace(day), work.top(), plan.settings.stale_days
     moved: list[Moved] = []
     attention: list[Attention] = []
     silent: dict[str, list[Item]] = defaultdict(list)
@@ -305,7 +305,6 @@ def week_review(
         score = kr_score(then, pace, aspirational=objective.type == "aspirational")
         if progress is not None and score is not None and (status := band(score, work.bands)) != top:
             attention.append(Attention(item=item, status=status, progress=progress, note=latest_note(then.check_ins)))
-        stale_days = plan.settings.stale_days
         if quarter is not None and is_stale(then, as_of=day, start=quarter.start, stale_days=stale_days):
             silent[kr.owner].append(item)
     kpis_off = []
@@ -316,10 +315,7 @@ def week_review(
             kpis_off.append(off)
     rocks_due = []
     for team, rock in work.rocks():
-        finished = (rock.done is not None and rock.done <= day) or (
-            rock.done is None and rock.status in ("done", "missed", "dropped")
-        )
-        if not finished and rock.due <= add_days(day, DUE_SOON_DAYS):
+        if _ending(rock, day) == "open" and rock.due <= add_days(day, DUE_SOON_DAYS):
             item = Item(kind="rock", id=rock.id, title=rock.title, team=team, owner=rock.owner)
             rocks_due.append(RockDue(item=item, due=rock.due, status=rock.status, overdue=rock.due < day))
     listed = plan.issues.issues if plan.issues is not None else []
@@ -521,6 +517,7 @@ def quarter_review(
 
 
 def _ending(rock: Rock, day: date) -> str:
+    """How the rock stood at the end of `day`: done, late, dropped, missed, or still open."""
     if rock.done is not None and rock.done <= day:
         return "late" if rock.done > rock.due else "done"
     if rock.done is None and rock.status in ("done", "dropped", "missed"):

@@ -74,10 +74,16 @@ def review_pages(
         return
     urls = views.urls
     shared = {**review_links(views), "plain": False}
+    closing = quarter_review(plan, views.index, quarter, as_of, year=views.year)
+    quarter_page = (
+        urls.path("reviews", "quarter"),
+        labels["quarter_review"],
+        TEMPLATES["quarter"],
+        {**shared, "review": closing, "heading": labels["quarter_review"]},
+        True,
+    )
     if closed:
-        closing = quarter_review(plan, views.index, quarter, as_of, year=views.year)
-        context = {**shared, "review": closing, "heading": labels["quarter_review"]}
-        yield urls.path("reviews", "quarter"), labels["quarter_review"], TEMPLATES["quarter"], context, True
+        yield quarter_page
         return
     weeks = weeks_of(quarter, as_of) if as_of >= quarter.start else []
     current = week_of(min(as_of, quarter.end))
@@ -105,14 +111,7 @@ def review_pages(
         {**shared, "review": this_month, "heading": labels["this_month"]},
         True,
     )
-    closing = quarter_review(plan, views.index, quarter, as_of, year=views.year)
-    yield (
-        urls.path("reviews", "quarter"),
-        labels["quarter_review"],
-        TEMPLATES["quarter"],
-        {**shared, "review": closing, "heading": labels["quarter_review"]},
-        True,
-    )
+    yield quarter_page
     for week, link in past:
         review = week_review(plan, views.index, quarter, week, as_of, year=views.year, bands=tuple(views.bands))
         context = {**shared, "review": review, "heading": link.title, "past_weeks": []}
