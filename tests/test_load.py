@@ -6,6 +6,7 @@ import os
 import shutil
 from pathlib import Path
 
+import yaml
 from mkdocs_northstar.check import check_plan
 from mkdocs_northstar.load.plan import FileCache, load_plan
 from mkdocs_northstar.load.yamlfile import Composer, tag_memo
@@ -90,3 +91,18 @@ def test_tag_memo_lives_only_while_a_load_runs(tmp_path: Path) -> None:
         "error NS112 person 'ben': title: expected text, got the date 2026-01-05; put it in quotes ('2026-01-05') "
         "to make it text",
     ]
+
+
+def test_a_kept_plan_keeps_where_its_problems_are_but_not_the_node_trees(case_plan) -> None:
+    """A serve keeps every parsed file; the YAML node tree behind a position is many times the file."""
+    plan = case_plan("NS303-untraced")
+    cache = FileCache()
+    first = check_plan(plan, as_of=AS_OF, cache=cache)
+    assert first.problems, "the case has a problem to place"
+    for doc in first.loaded.docs.values():
+        held = [value for value in vars(doc).values() if isinstance(value, yaml.Node)]
+        assert held == [], f"{doc.path.name} keeps its node tree after the check"
+    second = check_plan(plan, as_of=AS_OF, cache=cache)
+    assert [(p.path, p.line, p.col) for p in second.problems] == [(p.path, p.line, p.col) for p in first.problems]
+    doc = first.loaded.docs[first.problems[0].path]
+    assert doc.position(()) == (1, 1)

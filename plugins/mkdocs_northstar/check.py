@@ -91,4 +91,6 @@ def check_plan(
     index = build_index(loaded.plan, loaded.paths)
     problems = configure(loaded, [*loaded.problems, *run_rules(loaded, index, when, period)])
     problems.sort(key=lambda p: (p.path.as_posix(), p.line, p.col, p.code, p.message))
+    for doc in loaded.docs.values():  # every problem is placed: the trees that placed them can go
+        doc.forget_tree()
     return Report(loaded, problems, when, index)

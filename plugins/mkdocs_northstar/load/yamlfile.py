@@ -12,7 +12,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import cached_property
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -105,8 +104,10 @@ class WrittenFloat(float):
 class Document:
     """A parsed YAML file: its values and its text, for positions and inline comments.
 
-    The node tree that gives positions is not kept: it costs many times the file's size, and only
-    a problem needs it, so it is composed again from the text on first use.
+    The node tree that gives positions costs many times the file's size, and only a problem needs
+    it: it is composed again from the text on first use, and `forget_tree` lets it go once the
+    problems are placed. The positions found are kept, so a file that keeps its problems across
+    `mkdocs serve` rebuilds is not composed again.
     """
 
     path: Path
@@ -115,21 +116,32 @@ class Document:
     text: str = ""
     reported: set[Loc] = field(default_factory=set)
     """Locations that already have a problem, so validation does not report them twice."""
+    _tree: yaml.Node | None = field(default=None, init=False, repr=False)
+    _places: dict[tuple[Loc, bool], tuple[int, int]] = field(default_factory=dict, init=False, repr=False)
 
-    @cached_property
-    def lines(self) -> list[str]:
-        return self.text.splitlines()
-
-    @cached_property
-    def root(self) -> yaml.Node | None:
-        return yaml.compose(self.text, Loader=Composer) if self.text else None  # it composed before: it will again
+    def line(self, number: int) -> str | None:
+        """The text of line `number` (from 1), or None past the end."""
+        lines = self.text.splitlines()
+        return lines[number - 1] if 0 < number <= len(lines) else None
 
     def position(self, loc: Loc, *, key: bool = False) -> tuple[int, int]:
         """(line, column) of the value at `loc`, or of its key when `key` is true.
 
         Falls back to the deepest node that exists, so a missing key points at its mapping.
         """
-        node = self.root
+        found = self._places.get((loc, key))
+        if found is None:
+            found = self._places[(loc, key)] = self._locate(loc, key)
+        return found
+
+    def forget_tree(self) -> None:
+        """Let the node tree go; a later `position` composes it again if it must."""
+        self._tree = None
+
+    def _locate(self, loc: Loc, key: bool) -> tuple[int, int]:
+        if self._tree is None and self.text:
+            self._tree = yaml.compose(self.text, Loader=Composer)  # it composed before: it will again
+        node = self._tree
         if node is None:
             return (1, 1)
         mark = node.start_mark

@@ -63,8 +63,9 @@ def _configured(loaded: Loaded, found: Problem) -> Problem | None:
     if setting == "off":
         return None
     doc = loaded.docs.get(found.path)
-    if doc is not None and 0 < found.line <= len(doc.lines):
-        match = _IGNORE.search(doc.lines[found.line - 1])
+    line = doc.line(found.line) if doc is not None else None
+    if line is not None:
+        match = _IGNORE.search(line)
         if match and found.code in re.split(r"[ ,]+", match.group(1)):
             return None
     if setting and code.dated and setting != "notice":
