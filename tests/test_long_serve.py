@@ -1,4 +1,4 @@
-"""A long `mkdocs serve` session: 80 edits of the plan files, valid and invalid mixed, each one
+"""A long `mkdocs serve` session: 50 edits of the plan files, valid and invalid mixed, each one
 checked over HTTP until the page shows exactly that edit; memory measured from /proc.
 
 Every edit carries its own number, so a page showing an older edit (stale content) never matches.
@@ -21,12 +21,12 @@ from tests.serve_helpers import PROBLEMS, Served, site_repo
 
 pytestmark = pytest.mark.serve
 
-EDITS = 80
-WARM_UP = 20
-MEMORY_GROWTH_LIMIT = 50 * 1024 * 1024
+EDITS = 50
+WARM_UP = 15
+MEMORY_GROWTH_LIMIT = 25 * 1024 * 1024
 """Bytes of VmRSS growth allowed from edit WARM_UP to the last edit. A healthy server stays within a
 few MB (allocator noise); keeping one rendered site (~1 MB of page sources and parsed plan) per
-rebuild would add ~60 MB over these 60 edits, more than the bound."""
+rebuild would add ~35 MB over these 35 edits, more than the bound."""
 
 BASE = CASES / "_base"
 SALES = "execution/2026-q4/sales.yml"
@@ -96,7 +96,7 @@ def _problems_shown(body: str) -> list[str] | None:
     return [" ".join(li.get_text(" ", strip=True).split()) for li in box.select("li")]
 
 
-def test_eighty_edits_under_serve(serve: Callable[..., Served], tmp_path: Path) -> None:
+def test_fifty_edits_under_serve(serve: Callable[..., Served], tmp_path: Path) -> None:
     repo = site_repo(tmp_path / "repo")
     markers = {"objective": 0, "team": 0, "person": 0}
     _write(repo.plan, _valid_files(**markers))
