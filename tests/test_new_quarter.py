@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from tests.site_helpers import copy_project, northstar
+from tests.site_helpers import article, broken_links, copy_project, mkdocs, northstar, page
 
 
 def _close(project: Path) -> None:
@@ -96,3 +96,42 @@ def test_what_new_quarter_cannot_do_is_one_line(tmp_path: Path) -> None:
     broken = northstar("new-quarter", "2027-q1", cwd=project)
     assert broken.returncode == 1 and "fix them first" in broken.stderr
     assert not (project / "plan" / "execution" / "2027-q1").exists()
+
+
+def test_next_quarter_written_before_it_starts_is_shown_as_a_draft(tmp_path: Path) -> None:
+    """The December offsite: next quarter's files exist before it starts. They are checked, the
+    current quarter's findings stay as they were, and the site shows them beside the current plan."""
+    project = copy_project(tmp_path, commit=False)
+    before = northstar("check", "plan", "--as-of", "2026-12-05", cwd=project)
+    _close(project)
+    assert northstar("new-quarter", "2027-q1", cwd=project).returncode == 0
+    after = northstar("check", "--strict", "plan", "--as-of", "2026-12-05", cwd=project)
+    assert after.returncode == 0, after.stdout
+    assert after.stdout.splitlines()[:-1] == before.stdout.splitlines()[:-1]  # no new finding, none lost
+    assert "27 team plans" in after.stdout and "18 team plans" in before.stdout
+
+    built = mkdocs("build", "--strict", cwd=project, env={"NORTHSTAR_AS_OF": "2026-12-05"})
+    assert built.returncode == 0, built.stderr
+    site = project / "site"
+    assert broken_links(site) == []
+    nav = [a.get_text(" ", strip=True) for a in page(site, "").select(".md-nav__item--nested > label, .md-nav__link")]
+    assert "Next quarter (draft)" in nav
+    teams = article(site, "teams/")
+    (note,) = [p for p in teams.select("p.ns-meta") if "being written" in p.get_text()]
+    assert note.a is not None and note.a["href"] == "../next/2027-q1/teams/"
+    assert note.a.get_text() == "Q1 2027 (draft)"
+    sales = article(site, "next/2027-q1/teams/sales/")
+    banner = sales.select_one(".ns-draft")
+    assert banner is not None
+    assert banner.get_text(" ", strip=True).startswith("Draft: the plan for Q1 2027, which starts 2027-01-01.")
+    assert sales.select("[id=sales-mid-market-pipeline]")  # the objective carried forward
+    person = sales.select_one(".ns-meta a[href*='people/']")
+    assert person is not None and person["href"].startswith("../../../../people/")  # the current people pages
+    assert "(draft, starts 2027-01-01)" in article(site, "next/2027-q1/one-page-plan/").get_text()
+    assert not (site / "next" / "2027-q1" / "strategy").exists()  # the strategy is the current one
+
+    moved_on = mkdocs("build", cwd=project, env={"NORTHSTAR_AS_OF": "2027-01-04"})
+    assert moved_on.returncode == 0, moved_on.stderr
+    assert "nobody works on 'next-day-pickup' in 2027-q1" in moved_on.stderr  # a sparse quarter: now it counts
+    assert not (site / "next").exists()  # the quarter began: it is the current plan, not a draft
+    assert "Q1 2027" in article(site, "teams/sales/").get_text()

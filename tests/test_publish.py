@@ -11,7 +11,6 @@ import zipfile
 from pathlib import Path
 
 import jsonschema
-import pytest
 import yaml
 from mkdocs_northstar.export import EXPORT_SCHEMA
 
@@ -116,8 +115,9 @@ def test_the_weekly_run_publishes_this_week_and_writes_the_review_issue(tmp_path
     assert "<" not in body.replace("< ", "")  # Markdown for the issue, no site HTML
 
 
-@pytest.mark.clock
 def test_init_scaffolds_a_site_that_builds_strictly(tmp_path: Path) -> None:
+    """A site started in November: it checks and builds strictly, and its next year is there for the
+    December offsite, so next quarter's files can be written before it starts."""
     done = northstar("init", "acme", "--company", "Acme Rivets", "--as-of", "2026-11-24", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     site = tmp_path / "acme"
@@ -144,9 +144,17 @@ def test_init_scaffolds_a_site_that_builds_strictly(tmp_path: Path) -> None:
     )
     shipped = WORKFLOW.read_text(encoding="utf-8").replace("pip install -e .", "pip install mkdocs-northstar")
     assert (site / ".github" / "workflows" / "plan.yml").read_text(encoding="utf-8") == shipped
-    check = northstar("check", "--strict", "plan", cwd=site)
+    check = northstar("check", "--strict", "plan", "--as-of", "2026-11-24", cwd=site)
     assert check.returncode == 0, check.stdout
-    build = mkdocs("build", "--strict", cwd=site)
+    company = yaml.safe_load((site / "plan" / "company.yml").read_text(encoding="utf-8"))
+    assert [y["id"] for y in company["years"]] == ["2026", "2027"]
+    assert [q["id"] for q in company["years"][1]["quarters"]] == ["2027-q1", "2027-q2", "2027-q3", "2027-q4"]
+    ahead = northstar("new-quarter", "2027-q1", "plan", cwd=site)
+    assert ahead.returncode == 0, ahead.stderr
+    assert "plan/execution/2027-q1/leadership.yml" in ahead.stdout
+    check = northstar("check", "--strict", "plan", "--as-of", "2026-12-10", cwd=site)
+    assert check.returncode == 0, check.stdout
+    build = mkdocs("build", "--strict", cwd=site, env={"NORTHSTAR_AS_OF": "2026-12-10"})
     assert build.returncode == 0, build.stderr
     assert "Acme Rivets" in article(site / "site", "one-page-plan/").get_text()
     again = northstar("init", "acme", cwd=tmp_path)

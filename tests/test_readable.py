@@ -17,7 +17,7 @@ from mkdocs_northstar.pdf import find_browser
 from playwright.sync_api import Browser, Page, sync_playwright
 from pypdf import PdfReader
 
-from tests.site_helpers import copy_project, mkdocs, require_browser
+from tests.site_helpers import copy_project, git, mkdocs, northstar, require_browser
 
 pytestmark = pytest.mark.browser
 
@@ -54,6 +54,10 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]
     127.0.0.1. Its `site_url` is set to where it is served: instant navigation only takes links
     that its sitemap lists, and matches them by host and port."""
     project = copy_project(tmp_path_factory.mktemp("readable"))
+    drafted = northstar("new-quarter", "2027-q1", cwd=project)  # next quarter, written ahead: a draft
+    assert drafted.returncode == 0, drafted.stderr
+    git("add", ".", cwd=project)
+    git("commit", "-q", "-m", "Q1 2027 drafted", cwd=project)
     server = http.server.ThreadingHTTPServer(
         ("127.0.0.1", 0), functools.partial(_Quiet, directory=str(project / "site"))
     )
@@ -93,7 +97,11 @@ def _pages(site: Path) -> list[str]:
         for path in sorted((site / section).rglob("index.html"))
     ]
     past_weeks = sorted(p for p in pages if p.startswith("reviews/20"))
-    return [p for p in pages if p not in past_weeks[:-1]]
+    return [*(p for p in pages if p not in past_weeks[:-1]), *DRAFT]
+
+
+DRAFT = ("next/2027-q1/teams/", "next/2027-q1/teams/sales/", "next/2027-q1/one-page-plan/")
+"""Next quarter's draft: the same templates, with the draft's banner."""
 
 
 AXE = (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text(encoding="utf-8")

@@ -33,11 +33,21 @@ def scaffold(dest: Path, *, company: str, today: date) -> list[tuple[Path, bool]
     """Write the starter site into `dest`; return each file written, in order, with whether it
     replaced a file that was there. Nothing else in `dest` is touched.
 
-    The plan is dated from `today` (calendar-year quarters), so it checks clean straight away.
+    The plan is dated from `today` (calendar-year quarters), so it checks clean straight away. In a
+    year's last quarter the next year is written too (its quarters, goals to fill in), so that next
+    quarter's files can be written before it starts.
     """
     quarters = quarters_of(today.year)
     quarter = next(q for q in quarters if q.start <= today <= q.end)
-    context = {"company": company, "today": today, "year": today.year, "quarters": quarters, "quarter": quarter}
+    following = quarters_of(today.year + 1) if quarter is quarters[-1] else []
+    context = {
+        "company": company,
+        "today": today,
+        "year": today.year,
+        "quarters": quarters,
+        "quarter": quarter,
+        "next_quarters": following,
+    }
     env = Environment(autoescape=False, undefined=StrictUndefined, keep_trailing_newline=True, trim_blocks=True)  # noqa: S701 - YAML and Markdown, not HTML
     written: list[tuple[Path, bool]] = []
     with as_file(files("mkdocs_northstar") / "scaffold") as source:

@@ -8,7 +8,7 @@ from dataclasses import replace
 from typing import Any
 
 from mkdocs_northstar.check import Report
-from mkdocs_northstar.dates import month_of, week_of
+from mkdocs_northstar.dates import Span, month_of, week_of
 from mkdocs_northstar.history.timeline import History
 from mkdocs_northstar.pages.render import Renderer
 from mkdocs_northstar.pages.views import Link, ObjectiveView, RockView, Views
@@ -17,8 +17,10 @@ from mkdocs_northstar.reviews import Item, Review, month_review, quarter_review,
 TEMPLATES = {"week": "review-week.md.jinja", "month": "review-month.md.jinja", "quarter": "review-quarter.md.jinja"}
 """The template of each kind of review."""
 
-ReviewPage = tuple[str, str, str, dict[str, Any], bool]
-"""(path, title, template, context, whether it is in the navigation)."""
+ReviewPage = tuple[str, str, str, Callable[[], dict[str, Any]], bool]
+"""(path, title, template, its context, whether it is in the navigation). The context is worked
+out when the page is rendered, and let go after it: a plan of a thousand teams has a dozen weeks
+of reviews, each with thousands of lines."""
 
 
 def review_links(views: Views, *, mention: bool = False) -> dict[str, Callable[[Any], Link | None]]:
@@ -72,16 +74,14 @@ def review_pages(
     quarter, as_of, plan = views.quarter, report.as_of, views.plan
     if quarter is None:
         return
-    urls = views.urls
+    urls, bands = views.urls, tuple(views.bands)
     shared = {**review_links(views), "plain": False}
-    closing = quarter_review(plan, views.index, quarter, as_of, year=views.year)
-    quarter_page = (
-        urls.path("reviews", "quarter"),
-        labels["quarter_review"],
-        TEMPLATES["quarter"],
-        {**shared, "review": closing, "heading": labels["quarter_review"]},
-        True,
-    )
+
+    def closing() -> dict[str, Any]:
+        review = quarter_review(plan, views.index, quarter, as_of, year=views.year)
+        return {**shared, "review": review, "heading": labels["quarter_review"]}
+
+    quarter_page = (urls.path("reviews", "quarter"), labels["quarter_review"], TEMPLATES["quarter"], closing, True)
     if closed:
         yield quarter_page
         return
@@ -92,30 +92,27 @@ def review_pages(
         for w in weeks
         if w.id != current.id
     ]
-    this_week = week_review(plan, views.index, quarter, current, as_of, year=views.year, bands=tuple(views.bands))
-    yield (
-        urls.path("reviews", "week"),
-        labels["this_week"],
-        TEMPLATES["week"],
-        {**shared, "review": this_week, "heading": labels["this_week"], "past_weeks": past},
-        True,
-    )
-    month = month_of(min(as_of, quarter.end))
-    this_month = month_review(
-        plan, views.index, quarter, month, as_of, year=views.year, history=history, unserved=unserved(views)
-    )
-    yield (
-        urls.path("reviews", "month"),
-        labels["this_month"],
-        TEMPLATES["month"],
-        {**shared, "review": this_month, "heading": labels["this_month"]},
-        True,
-    )
+
+    def week(span: Span, heading: str, listed: list[tuple[Span, Link]]) -> Callable[[], dict[str, Any]]:
+        def context() -> dict[str, Any]:
+            review = week_review(plan, views.index, quarter, span, as_of, year=views.year, bands=bands)
+            return {**shared, "review": review, "heading": heading, "past_weeks": listed}
+
+        return context
+
+    def this_month() -> dict[str, Any]:
+        month = month_of(min(as_of, quarter.end))
+        review = month_review(
+            plan, views.index, quarter, month, as_of, year=views.year, history=history, unserved=unserved(views)
+        )
+        return {**shared, "review": review, "heading": labels["this_month"]}
+
+    this_week = week(current, labels["this_week"], past)
+    yield urls.path("reviews", "week"), labels["this_week"], TEMPLATES["week"], this_week, True
+    yield urls.path("reviews", "month"), labels["this_month"], TEMPLATES["month"], this_month, True
     yield quarter_page
-    for week, link in past:
-        review = week_review(plan, views.index, quarter, week, as_of, year=views.year, bands=tuple(views.bands))
-        context = {**shared, "review": review, "heading": link.title, "past_weeks": []}
-        yield link.page, link.title, TEMPLATES["week"], context, False
+    for span, link in past:
+        yield link.page, link.title, TEMPLATES["week"], week(span, link.title, []), False
 
 
 def review_markdown(

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import date
 from functools import partial
+from itertools import pairwise
 from typing import Any
 
 from jinja2 import TemplateError
@@ -94,6 +96,10 @@ class SiteOptions:
     archived: Archived | None = None
     """Set when building a past period's frozen copy."""
     archive_link: Link | None = None
+    draft: Draft | None = None
+    """Set when building next quarter's pages, written before it starts."""
+    next_link: Link | None = None
+    """Next quarter's pages, when some team has written its plan for it already."""
     progress: Callable[[str, int, int], None] | None = None
     """Hears ("building the archive", done, total) while past quarters are built."""
 
@@ -109,6 +115,21 @@ class Archived:
     teams: Link
     review: Link | None = None
     """Its quarter in review, when the reviews are built."""
+
+
+@dataclass(frozen=True)
+class Draft:
+    """Next quarter, planned before it starts: its name and first day, and the current plan's pages
+    that its pages link to (its strategy and people are the current ones)."""
+
+    name: str
+    starts: date
+    current: Link
+    home: tuple[Urls, frozenset[str]]
+
+
+DRAFT_PAGES = ("one_page", "teams")
+"""What a draft of next quarter is shown as; it links to the current strategy and people."""
 
 
 @dataclass(frozen=True)
@@ -161,15 +182,38 @@ def prepare_site(
         pages=options.pages,
         as_of=report.as_of,
         not_started=options.labels["period_not_started"],
+        home=options.draft.home if options.draft else None,
     )
     past = archivable(report, history, quarter) if isinstance(history, History) else []
     if "archive" in options.pages and past and options.archived is None:
         link = Link(options.labels["archive"], "page", options.urls.path("archive", "index"))
         options = replace(options, archive_link=link)
+    copy = options.archived is not None or options.draft is not None  # a copy has no copies of its own
+    ahead = upcoming(plan, quarter) if "teams" in options.pages and not copy else None
+    if ahead is not None:
+        urls = _under(options.urls, "next", ahead.id)
+        title = f"{ahead.name or ahead.id} ({options.labels['draft']})"
+        options = replace(options, next_link=Link(title, "page", urls.path("teams", "index")))
     builder = _Pages(report, options, renderer, views)
     for kind in options.pages:
         getattr(builder, kind)(history, past)
+        if kind == "teams" and ahead is not None:
+            builder.next_quarter(ahead)
     return PreparedSite(builder.pages, NavItem(options.labels["plan"], None, tuple(builder.nav)), views)
+
+
+def upcoming(plan: Plan, current: Quarter | None) -> Quarter | None:
+    """The quarter after `current`, when some team has written its plan for it already."""
+    quarters = [q for _, q in plan.quarters()]
+    following = next((b for a, b in pairwise(quarters) if a is current), None)
+    if following is None or not any(work.period == following.id for _, work in plan.execution):
+        return None
+    return following
+
+
+def _under(urls: Urls, *folders: str) -> Urls:
+    """The same kind of URLs, for pages in `folders` under the site's own."""
+    return Urls("/".join(p for p in (urls.prefix, *folders) if p), urls.directory_urls)
 
 
 class _Pages:
@@ -187,11 +231,22 @@ class _Pages:
             "as_of": report.as_of,
             "archived": options.archived,
             "archive_link": options.archive_link,
+            "draft": options.draft,
+            "next_link": options.next_link,
         }
         """What every page's template is given, besides its own variables."""
 
     def page(self, path: str, title: str, template: str, **context: Any) -> None:
         render = partial(_render, self.renderer, self.urls, path, template, {**self.shared, **context})
+        self.pages.append(PendingPage(path, title, render))
+
+    def later(self, path: str, title: str, template: str, context: Callable[[], dict[str, Any]]) -> None:
+        """A page whose own variables are worked out as it renders, and let go once it has."""
+        renderer, urls, shared = self.renderer, self.urls, self.shared
+
+        def render() -> bytes:
+            return _render(renderer, urls, path, template, {**shared, **context()})
+
         self.pages.append(PendingPage(path, title, render))
 
     def strategy(self, *_: object) -> None:
@@ -249,6 +304,28 @@ class _Pages:
             children.append(NavItem(team.team.name, path))
         self.nav.append(self._section(self.labels["teams"], children))
 
+    def next_quarter(self, quarter: Quarter) -> None:
+        """Next quarter's plan as written so far, under `next/<quarter>/`, beside the current one."""
+        labels, urls = self.labels, self.urls
+        draft = Draft(
+            quarter.name or quarter.id,
+            quarter.start,
+            Link(labels["current_plan"], "page", urls.path("teams", "index")),
+            (urls, frozenset(self.options.pages)),
+        )
+        options = replace(
+            self.options,
+            urls=_under(urls, "next", quarter.id),
+            pages=tuple(p for p in DRAFT_PAGES if p in self.options.pages),
+            period=quarter.id,
+            draft=draft,
+            next_link=None,
+            progress=None,
+        )
+        prepared = prepare_site(self.report, options, self.renderer)
+        self.pages += prepared.pages
+        self.nav.append(NavItem(labels["next_quarter"], None, tuple(_flat(prepared.nav.children))))
+
     def scorecard(self, *_: object) -> None:
         """Every team's KPIs on one page, each with its last 13 check-ins against the target."""
         path, labels = self.urls.path("scorecard"), self.labels
@@ -265,7 +342,7 @@ class _Pages:
         closed = self.options.archived is not None  # a past quarter keeps its review, not its weeks
         pages = review_pages(self.views, self.report, self.labels, read, closed=closed)
         for path, title, template, context, in_nav in pages:
-            self.page(path, title, template, **context)
+            self.later(path, title, template, context)
             if in_nav:
                 children.append(NavItem(title, path))
         self.nav.append(NavItem(self.labels["reviews"], None, tuple(children)))
@@ -342,6 +419,11 @@ class _Pages:
             children.append(NavItem(archived.name, archived.teams.page))
         self.page(index_path, labels["archive"], "archive.md.jinja", archives=archives)
         self.nav.append(NavItem(labels["archive"], None, tuple(children)))
+
+
+def _flat(items: Sequence[NavItem]) -> list[NavItem]:
+    """A draft's navigation: its one-page plan and its teams' index, not every team."""
+    return [NavItem(i.title, i.path) if i.path else NavItem(i.title, i.children[0].path) for i in items]
 
 
 def archivable(report: Report, history: History, current: Quarter | None) -> list[tuple[Quarter, Commit | None, Plan]]:

@@ -223,6 +223,10 @@ class ChoiceView:
         return not self.objectives and not self.rocks
 
 
+_STRATEGY_KINDS = frozenset({"north-star", "value", "target", "choice", "trade-off", "talent"})
+"""What the strategy page shows."""
+
+
 @dataclass
 class Views:
     """Every view of the plan for one period, built once and shared by all pages."""
@@ -248,10 +252,17 @@ class Views:
     goals: list[tuple[Goal, Link, Link | None]] = field(default_factory=list)
     untraced: list[ObjectiveView | RockView] = field(default_factory=list)
 
+    home: tuple[Urls, frozenset[str]] | None = None
+    """A draft of next quarter: the current site's URLs and pages, for the strategy and people it
+    shows too (and does not copy)."""
+
     def link_of(self, entry: Entry) -> Link:
         """Where an indexed item is shown; a link with no page when that kind of page is not generated."""
-        urls, ident, title, kind = self.urls, entry.id, entry.title, entry.kind
-        if kind in ("north-star", "value", "target", "choice", "trade-off", "talent"):
+        urls, pages, ident, title, kind = self.urls, self.pages, entry.id, entry.title, entry.kind
+        shared = kind in _STRATEGY_KINDS or kind == "person" or (kind == "goal" and not self._this_years(ident))
+        if shared and self.home is not None:
+            urls, pages = self.home
+        if kind in _STRATEGY_KINDS:
             page_kind, link = "strategy", Link(title, kind, urls.path("strategy"), ident, ident)
         elif kind == "goal":
             page_kind, link = "teams", Link(title, kind, urls.path("teams", "index"), ident, ident)
@@ -261,7 +272,10 @@ class Views:
             page_kind, link = "teams", Link(title, kind, urls.path("teams", ident), "", ident)
         else:  # execution items are shown on their team's page
             page_kind, link = "teams", Link(title, kind, urls.path("teams", entry.team or ""), ident, ident)
-        return link if page_kind in self.pages else Link(title, kind, "", "", ident)
+        return link if page_kind in pages else Link(title, kind, "", "", ident)
+
+    def _this_years(self, goal: str) -> bool:
+        return self.year is not None and any(g.id == goal for g in self.year.goals)
 
     def person(self, ident: str | None) -> Link | None:
         entry = self.index.get(None, ident) if ident else None
@@ -282,6 +296,7 @@ def build_views(
     pages: Iterable[str] = ("strategy", "teams", "people"),
     as_of: date | None = None,
     not_started: str = "Not started",
+    home: tuple[Urls, frozenset[str]] | None = None,
 ) -> Views:
     """Resolve the plan for `quarter` into views (with `bands` instead of the plan's own, if given).
 
@@ -305,6 +320,7 @@ def build_views(
         frozenset(pages),
         Pace(expected, settings.aspirational_bar, as_of),
         Band(id="not-started", label=not_started, min=0),
+        home=home,
     )
     views.cascade = Cascade(index, {quarter.id if quarter else None: views.pace})
     period = quarter.id if quarter else None
