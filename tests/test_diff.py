@@ -135,7 +135,7 @@ def test_owner_reviewed_and_purpose(old: Path, new: Path) -> None:
     edit(new, "strategy.yml", "shipping on time.", "shipping on time, every time.")
     assert diff(old, new) == [
         strategy("Strategy: owner ceo → ana"),
-        strategy("Strategy: reviewed 2026-06-01 → 2026-09-15"),
+        Change("strategy", "Strategy: reviewed 2026-06-01 → 2026-09-15", check_in=True),
         strategy("Strategy: purpose changed"),
     ]
 
@@ -535,7 +535,7 @@ kpis:
 def test_a_created_plan_is_a_diff_from_nothing(new: Path) -> None:
     assert diff_plans(None, load(new)) == [
         strategy("Strategy: owner none → ceo"),
-        strategy("Strategy: reviewed none → 2026-06-01"),
+        Change("strategy", "Strategy: reviewed none → 2026-06-01", check_in=True),
         strategy("Strategy: purpose changed"),
         strategy("Strategy: added to where_to_play: `manitoba-makers` — Manitoba manufacturers with 20 to 200 staff"),
         strategy("Strategy: added to how_to_win: `same-day-quotes` — Quotes within one hour, not one week"),
@@ -580,14 +580,16 @@ def test_order_is_fixed_and_independent_of_file_order(old: Path, new: Path) -> N
 
 def test_classify_the_layers(old: Path, new: Path) -> None:
     edit(new, "strategy.yml", "reviewed: 2026-06-01", "reviewed: 2026-12-01")
-    assert classify(diff(old, new)) == "strategy"
+    assert classify(diff(old, new)) == "reaffirmed"  # the owner kept the direction
     edit(new, "company.yml", "end: 2026-09-30", "end: 2026-09-29")
     changes = diff(old, new)
     assert changes == [
-        strategy("Strategy: reviewed 2026-06-01 → 2026-12-01"),
+        Change("strategy", "Strategy: reviewed 2026-06-01 → 2026-12-01", check_in=True),
         execution("Company, 2026: quarter `2026-q3` end 2026-09-30 → 2026-09-29"),
     ]
-    assert classify(changes) == "both"
+    assert classify(changes) == "execution"
+    edit(new, "strategy.yml", "shipping on time.", "shipping on time, every time.")
+    assert classify(diff(old, new)) == "both"
     assert classify(diff(new, new)) == "none"
 
 

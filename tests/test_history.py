@@ -76,15 +76,29 @@ def test_check_in_is_an_execution_progress_update(repo: PlanRepo) -> None:
 
 
 def test_both(repo: PlanRepo) -> None:
-    repo.edit("strategy.yml", "reviewed: 2026-06-01", "reviewed: 2026-09-01")
+    repo.edit("strategy.yml", "title: Consumer parcels", "title: Consumer parcels and returns")
     repo.edit("people.yml", "name: Ben Okafor", "name: Ben Okafor-Ade")
-    repo.commit("Review and rename", "2026-09-02")
+    repo.commit("Widen and rename", "2026-09-02")
     kind, changes = _last(_history(repo.plan))
     assert kind == "both"
     assert [c.text for c in changes] == [
-        "Strategy: reviewed 2026-06-01 → 2026-09-01",
+        "Strategy: not_doing `no-consumer`: title 'Consumer parcels' → 'Consumer parcels and returns'",
         "People: `ben` name 'Ben Okafor' → 'Ben Okafor-Ade'",
     ]
+
+
+def test_a_new_review_date_alone_reaffirms_the_strategy(repo: PlanRepo) -> None:
+    """The owner reviewed the direction and kept it: said as such, and not a change of direction."""
+    repo.edit("strategy.yml", "reviewed: 2026-06-01", "reviewed: 2026-09-01")
+    repo.commit("Yearly review: direction kept", "2026-09-01")
+    assert _last(_history(repo.plan)) == (
+        "reaffirmed",
+        [Change("strategy", "Strategy: reviewed 2026-06-01 → 2026-09-01", check_in=True)],
+    )
+    repo.edit("strategy.yml", "reviewed: 2026-09-01", "reviewed: 2026-10-01")
+    repo.edit("people.yml", "name: Ben Okafor", "name: Ben Okafor-Ade")
+    repo.commit("Review and rename", "2026-10-02")
+    assert _last(_history(repo.plan))[0] == "execution"  # a reaffirmation beside motion changes no direction
 
 
 def test_whitespace_comments_key_order_and_renames_are_not_changes(repo: PlanRepo) -> None:
@@ -241,6 +255,7 @@ def test_shallow_clone_is_flagged(repo: PlanRepo, tmp_path: Path) -> None:
 
 
 def test_summary_and_churn(repo: PlanRepo) -> None:
+    """Reaffirming is not changing: only edits of the direction count towards churn."""
     repo.edit("strategy.yml", "reviewed: 2026-06-01", "reviewed: 2026-08-01")
     repo.commit("Review", "2026-08-01")
     repo.edit("execution/2026-q4/sales.yml", "target: 40", "target: 50")
@@ -251,10 +266,20 @@ def test_summary_and_churn(repo: PlanRepo) -> None:
     repo.commit("Raise again", "2026-11-02")
     history = _history(repo.plan)
     summary = summarize(history)
+    # the plan's creation is where it starts, and the reviews kept the direction: nothing changed it
+    assert (summary.last_strategy_change, summary.execution_since, summary.strategy_changes_in_window) == (None, 2, 0)
+    assert summary.last_reaffirmed is not None and summary.last_reaffirmed.commit.subject == "Review again"
+    assert summary.churn is False
+
+    repo.edit("strategy.yml", "title: Consumer parcels", "title: Consumer parcels and returns")
+    repo.commit("Widen what we will not do", "2026-11-03")
+    repo.edit("strategy.yml", "title: Consumer parcels and returns", "title: Consumer parcels")
+    repo.commit("Narrow it again", "2026-11-04")
+    summary = summarize(_history(repo.plan, history))
     assert summary.last_strategy_change is not None
-    assert summary.last_strategy_change.commit.subject == "Review again"
-    # the plan's creation is where it starts, not a change of direction
-    assert (summary.execution_since, summary.strategy_changes_in_window, summary.churn) == (1, 2, True)
+    assert summary.last_strategy_change.commit.subject == "Narrow it again"
+    assert (summary.last_reaffirmed, summary.execution_since, summary.strategy_changes_in_window) == (None, 0, 2)
+    assert summary.churn is True
     assert summarize(history, threshold=3).churn is False
 
 

@@ -63,7 +63,7 @@ def test_change_log_entries_lanes_and_wording(history_site: tuple[PlanRepo, Path
     entries = body.select(".ns-entry")
     heads = [(e["class"][1], e.select_one(".ns-entry-head strong").get_text()) for e in entries]
     assert heads == [
-        ("ns-strategy", "Strategy review"),
+        ("ns-reaffirmed", "Strategy review"),
         ("ns-execution", "Raise meetings; proposals update"),
         ("ns-invalid", "Broken edit"),
         ("ns-strategy", "Rule out air freight"),
@@ -84,14 +84,22 @@ def test_change_log_entries_lanes_and_wording(history_site: tuple[PlanRepo, Path
     assert air.get_text() == "Strategy: added to not_doing: no-air — Air freight (why: Our customers ship by road.)"
     assert air.code.get_text() == "no-air"
     assert "Comment only" not in body.get_text()
+    review = entries[0]
+    assert review.select_one(".ns-badge").get_text() == "Strategy reaffirmed"
+    assert [li.get_text() for li in review.select(".ns-strategy-changes li")] == [
+        "Strategy: reviewed 2026-06-01 → 2026-10-06"
+    ]
+    assert not review.select("details.ns-check-ins")  # the review is said once, not folded as a progress update
 
 
 def test_change_log_summary_and_churn(history_site: tuple[PlanRepo, Path]) -> None:
     _, site = history_site
     summary = article(site, "changes/").select_one(".ns-summary").get_text(" ", strip=True)
-    assert summary.startswith("Strategy last changed: 2026-10-06 (")
-    assert "Execution changes since: 0" in summary
-    assert "⚠ Strategy changed 2 times in the last 12 months (more than 1)" in summary  # the creation is no change
+    assert summary.startswith("Strategy last changed: 2026-10-02 (")
+    assert "Rule out air freight" in summary
+    assert "Last reaffirmed: 2026-10-06 (" in summary  # the review kept the direction: not a change
+    assert "Execution changes since: 1" in summary
+    assert "⚠" not in summary  # one change in 12 months: the creation and the review are not changes
 
 
 def test_archive_freezes_the_quarter_at_its_last_commit(history_site: tuple[PlanRepo, Path]) -> None:
@@ -166,3 +174,30 @@ def test_diff_cli_formats_and_gate(tmp_path: Path) -> None:
     assert github[-1] == "STRATEGY CHANGED"
     assert _diff(repo, "--fail-on-strategy-change").returncode == 1
     assert _diff(repo, "no-such-rev").returncode == 2
+
+
+def test_diff_says_a_review_alone_reaffirms_and_the_gate_passes(tmp_path: Path) -> None:
+    """A pull request that only moves `reviewed:` is the owner keeping the direction: the gate for
+    strategy changes lets it through, in every format."""
+    repo = _site_repo(tmp_path / "repo")
+    repo.git("checkout", "-q", "-b", "review")
+    repo.edit("strategy.yml", "reviewed: 2026-06-01", "reviewed: 2026-11-20")
+    repo.commit("Yearly strategy review: direction kept", "2026-11-20")
+    text = _diff(repo, "main", "HEAD", "--fail-on-strategy-change")
+    assert text.returncode == 0, text.stdout
+    assert text.stdout.splitlines() == [
+        "Strategy reaffirmed: the owner reviewed it and kept the direction",
+        "Strategy:",
+        "  - Strategy: reviewed 2026-06-01 → 2026-11-20",
+    ]
+    report = json.loads(_diff(repo, "main", "HEAD", "--format", "json").stdout)
+    assert (report["strategy_changed"], report["kind"]) == (False, "reaffirmed")
+    github = _diff(repo, "main", "HEAD", "--format", "github").stdout.splitlines()
+    assert github == [
+        "::notice title=Strategy reaffirmed::Strategy: reviewed 2026-06-01 → 2026-11-20",
+        "Strategy reaffirmed: the owner reviewed it and kept the direction",
+    ]
+    markdown = _diff(repo, "main", "HEAD", "--format", "markdown").stdout
+    assert markdown.startswith("## Strategy reaffirmed\n") and "STRATEGY CHANGED" not in markdown
+    repo.edit("strategy.yml", "title: Consumer parcels", "title: Consumer parcels and returns")
+    assert _diff(repo, "main", "--fail-on-strategy-change").returncode == 1  # a change of direction still fails

@@ -20,7 +20,7 @@ from mkdocs_northstar.check import Report, UsageError, check_plan, judged_as_of,
 from mkdocs_northstar.dates import parse_day, parse_month, parse_week, today, week_of
 from mkdocs_northstar.export import export_csv, export_json
 from mkdocs_northstar.git import GitError, changed_files
-from mkdocs_northstar.history.changes import Change, classify
+from mkdocs_northstar.history.changes import Change, changes_direction, classify
 from mkdocs_northstar.history.diff import diff_plans
 from mkdocs_northstar.history.revisions import default_base, plan_at
 from mkdocs_northstar.history.timeline import History, update
@@ -307,19 +307,21 @@ def cmd_diff(plan_dir: Path, rev_a: str | None, rev_b: str | None, *, fmt: str, 
             print(f"northstar diff: the plan at {label} is invalid ({len(errors)} errors); run northstar check")
             return 1
     changes = diff_plans(old.plan if old.docs else None, new.plan)
-    strategy = [c for c in changes if c.layer == "strategy"]
+    strategy = [c for c in changes if c.layer == "strategy" and not c.check_in]
+    reaffirmed = not strategy and any(c.layer == "strategy" for c in changes)
+    headline = "STRATEGY CHANGED" if strategy else _REAFFIRMED if reaffirmed else ""
     if fmt == "json":
         print(json.dumps(_diff_json(changes, label_a, label_b), indent=2))
     elif fmt == "markdown":
         print(_diff_markdown(changes, label_a, label_b), end="")
     elif fmt == "github":
         for change in changes:
-            level = "warning" if change.layer == "strategy" else "notice"
-            title = "Strategy change" if change.layer == "strategy" else "Execution change"
+            level = "warning" if change in strategy else "notice"
+            title = _diff_title(change, direction=change in strategy)
             print(f"::{level} title={_escape(title, prop=True)}::{_escape(change.text)}")
-        print("STRATEGY CHANGED" if strategy else f"Execution changes only ({len(changes)})")
+        print(headline or f"Execution changes only ({len(changes)})")
     else:
-        print("STRATEGY CHANGED\n" if strategy else "", end="")
+        print(f"{headline}\n" if headline else "", end="")
         for layer in ("strategy", "execution"):
             items = [c for c in changes if c.layer == layer]
             if items:
@@ -330,11 +332,20 @@ def cmd_diff(plan_dir: Path, rev_a: str | None, rev_b: str | None, *, fmt: str, 
     return 1 if fail and strategy else 0
 
 
+_REAFFIRMED = "Strategy reaffirmed: the owner reviewed it and kept the direction"
+
+
+def _diff_title(change: Change, *, direction: bool) -> str:
+    if change.layer == "execution":
+        return "Execution change"
+    return "Strategy change" if direction else "Strategy reaffirmed"
+
+
 def _diff_json(changes: list[Change], base: str, head: str) -> dict[str, object]:
     return {
         "from": base,
         "to": head,
-        "strategy_changed": any(c.layer == "strategy" for c in changes),
+        "strategy_changed": changes_direction(changes),
         "kind": classify(changes),
         "changes": [{"layer": c.layer, "text": c.text, "check_in": c.check_in} for c in changes],
     }
@@ -343,7 +354,8 @@ def _diff_json(changes: list[Change], base: str, head: str) -> dict[str, object]
 def _diff_markdown(changes: list[Change], base: str, head: str) -> str:
     return Renderer().render(
         "diff.md.jinja",
-        strategy=[c for c in changes if c.layer == "strategy"],
+        strategy=[c for c in changes if c.layer == "strategy" and not c.check_in],
+        reaffirmed=[c for c in changes if c.layer == "strategy" and c.check_in],
         execution=[c for c in changes if c.layer == "execution"],
         decisions=[c for c in changes if c.layer == "execution" and not c.check_in],
         check_ins=[c for c in changes if c.check_in],

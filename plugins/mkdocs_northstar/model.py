@@ -233,8 +233,9 @@ class Strategy(Model):
 
     owner: Annotated[Owner, REF]
     """The one leader who owns the strategy (a person id)."""
-    reviewed: Annotated[date, SHOWN]
-    """When the owner last reviewed the whole strategy."""
+    reviewed: Annotated[date, Diff(check_in=True)]
+    """When the owner last reviewed the whole strategy. Moving it alone reaffirms the strategy: the
+    change log and `northstar diff` say so, and it is not a change of direction."""
     purpose: Annotated[Text, PROSE]
     """Why we exist, beyond making money."""
     values: Annotated[list[Value], ITEMS] = []

@@ -33,7 +33,7 @@ from mkdocs_northstar.load.plan import Parsed
 from mkdocs_northstar.load.yamlfile import tag_memo
 from mkdocs_northstar.model import Plan
 
-Kind = Literal["strategy", "execution", "both", "none", "invalid"]
+Kind = Literal["strategy", "execution", "both", "reaffirmed", "none", "invalid"]
 
 
 @dataclass(frozen=True)
@@ -236,6 +236,9 @@ class Summary:
     """The change log's headline numbers."""
 
     last_strategy_change: Revision | None
+    last_reaffirmed: Revision | None
+    """The newest revision that only re-dated the strategy's review (with or without execution
+    changes), after the last change of direction; None if there is none."""
     execution_since: int
     strategy_changes_in_window: int
     churn: bool
@@ -258,4 +261,5 @@ def summarize(history: History, *, threshold: int = 1, window_months: int = 12) 
     if newest is not None:
         window_start = add_months(newest, -window_months)
         in_window = sum(1 for r in strategic if r.commit.day > window_start)
-    return Summary(last, execution_since, in_window, in_window > threshold)
+    reaffirmed = [r for r in since if r is not start and r.valid and any(c.layer == "strategy" for c in r.changes)]
+    return Summary(last, reaffirmed[-1] if reaffirmed else None, execution_since, in_window, in_window > threshold)

@@ -131,6 +131,8 @@ LABELS: dict[str, str] = {
     "kind_strategy": "Strategy",
     "kind_execution": "Execution",
     "kind_both": "Strategy and execution",
+    "kind_reaffirmed": "Strategy reaffirmed",
+    "last_reaffirmed": "Last reaffirmed",
     "kind_none": "No semantic change",
     "kind_invalid": "Plan invalid",
     "merge": "merge",

@@ -464,7 +464,7 @@ def _change_log(history: History | Unavailable, options: SiteOptions) -> dict[st
             r is first_valid,
             [c for c in r.changes if c.layer == "strategy"],
             [c for c in r.changes if c.layer == "execution" and not c.check_in],
-            [c for c in r.changes if c.check_in],
+            [c for c in r.changes if c.layer == "execution" and c.check_in],
         )
         for r in reversed(history.revisions)
         if r.kind != "none"  # whitespace, comments, key order, moves: not a change of the plan
