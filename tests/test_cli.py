@@ -198,11 +198,11 @@ def test_works_without_git(case_plan, tmp_path: Path) -> None:
 
 def test_schema_prints_valid_json(tmp_path: Path) -> None:
     whole = json.loads(run("schema", cwd=tmp_path).stdout)
-    assert len(whole["anyOf"]) == 7
+    assert len(whole["anyOf"]) == 9
     strategy = json.loads(run("schema", "--kind", "strategy", cwd=tmp_path).stdout)
     assert strategy["required"] == ["owner", "reviewed", "purpose"]
     written = run("schema", "--out", "schemas", cwd=tmp_path).stdout.splitlines()
-    kinds = ("strategy", "company", "people", "teams", "execution", "northstar", "issues")
+    kinds = ("strategy", "company", "people", "teams", "execution", "northstar", "issues", "decisions", "inputs")
     assert sorted(written) == sorted(f"schemas/{k}.schema.json" for k in kinds)
 
 

@@ -125,6 +125,8 @@ def test_top_level(exported: dict[str, Any]) -> None:
         "teams",
         "work",
         "issues",
+        "decisions",
+        "inputs",
     ]
     assert exported["format"] == "northstar-plan"
     assert exported["format_version"] == FORMAT_VERSION == 1
@@ -356,8 +358,9 @@ def test_plan_with_errors_is_refused(case_plan: Callable[[str], Path]) -> None:
             export(report)
 
 
-TOP_LEVEL = ("Company", "People", "Teams", "Issues")
-"""Files whose parts the export's top level holds: company (its name), years, people, teams, issues."""
+TOP_LEVEL = ("Company", "People", "Teams", "Issues", "Decisions", "Inputs")
+"""Files whose parts the export's top level holds: company (its name), years, people, teams, issues,
+decisions, inputs."""
 
 
 def test_committed_export_schema_is_current() -> None:
@@ -380,7 +383,7 @@ def test_every_field_of_every_plan_model_is_in_the_export_schema() -> None:
         and m not in (model.Model, model.Band, model.Settings)
         and m.__name__ not in TOP_LEVEL
     ]
-    assert len(plan_models) == 20
+    assert len(plan_models) == 23
     missing = [
         f"{m.__name__}.{name}"
         for m in plan_models

@@ -170,7 +170,7 @@ def test_render_for_other_generators_builds_without_the_plugin(tmp_path: Path) -
     assert done.returncode == 0, done.stderr
     out = project / "rendered"
     nav = yaml.safe_load((project / "nav.yml").read_text(encoding="utf-8"))
-    assert [next(iter(entry)) for entry in nav[0]["Plan"]][:3] == ["Strategy", "One-page plan", "Teams"]
+    assert [next(iter(entry)) for entry in nav[0]["Plan"]][:4] == ["Strategy", "Decisions", "One-page plan", "Teams"]
     for rendered in [
         "strategy.md",
         "one-page-plan.md",

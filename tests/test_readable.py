@@ -23,10 +23,22 @@ pytestmark = pytest.mark.browser
 
 require_browser()
 
-GENERATED = ("strategy", "one-page-plan", "teams", "scorecard", "reviews", "alignment", "people", "changes")
+GENERATED = (
+    "strategy",
+    "decisions",
+    "one-page-plan",
+    "teams",
+    "scorecard",
+    "reviews",
+    "alignment",
+    "people",
+    "changes",
+)
 """The example's generated sections (its guide pages are the site's own, not Northstar's)."""
 EACH_TEMPLATE = (
     "strategy/",
+    "decisions/",
+    "decisions/yearly-review-2026/",
     "one-page-plan/",
     "teams/",
     "teams/sales/",

@@ -122,10 +122,54 @@ def test_strategy_page_holds_the_whole_direction(example_site: Path) -> None:
         "What we will not do",
         "Talent we need",
         "Strengths, weaknesses, trends",
+        "Inputs",
     ]
     not_doing = body.find(id="enterprise-segment")
     assert not_doing is not None and "Why:" in not_doing.find_next("dd").get_text()
     assert "Owned by Maya Chen · Last reviewed 2026-09-15" in body.select_one(".ns-meta").get_text(" ", strip=True)
+
+
+def test_the_strategy_says_why_it_is_what_it_is(example_site: Path) -> None:
+    """Decisions and inputs: since when the direction holds, each item's decisions and the inputs on
+    it, inputs always labelled as inputs, and a page for each decision."""
+    body = article(example_site, "strategy/")
+    assert body.select_one(".ns-direction").get_text(" ", strip=True) == (
+        "Direction unchanged since 2025-11-18 ( Serve rural Prairie points through interline partners ) · "
+        "Last reaffirmed 2026-09-15 ( Yearly review 2026, direction kept )"
+    )
+    prairies = body.find(id="prairie-regional-lanes").select_one(".ns-record")
+    assert prairies.get_text(" ", strip=True) == (
+        "Decided: Serve rural Prairie points through interline partners (2025-11-18) · Inputs: Raj Sandhu"
+    )
+    assert prairies.a["href"] == "../decisions/interline-rural-prairies/"
+    enterprise = body.find(id="enterprise-segment").find_next("dd").select_one(".ns-record")
+    assert enterprise.get_text(" ", strip=True) == (
+        "Decided: Yearly review 2026, direction kept (2026-09-15) · "
+        "Inputs: Claire Bouchard , Helen Okafor, Board member"
+    )
+    inputs = body.select(".ns-given")
+    assert [i.select_one(".ns-given-head").get_text(" ", strip=True) for i in inputs] == [
+        "Input · risk · Claire Bouchard · 2026-09-02",
+        "Input · alternative · Helen Okafor, Board member · 2026-08-20",
+        "Input · alternative · Raj Sandhu · 2025-10-30",
+    ]
+    assert inputs[1].select_one(".ns-given-foot").get_text(" ", strip=True) == (
+        "weighed in: Yearly review 2026, direction kept"
+    )
+    index = article(example_site, "decisions/")
+    assert [li.get_text(" ", strip=True) for li in index.select("li")] == [
+        "Reaffirmed 2026-09-15 · Yearly review 2026, direction kept",
+        "Change of direction 2025-11-18 · Serve rural Prairie points through interline partners",
+    ]
+    decision = article(example_site, "decisions/interline-rural-prairies/")
+    headings = [h.get_text(strip=True).rstrip("¶") for h in decision.find_all("h2")]
+    assert headings == ["What changed", "Options considered", "Inputs weighed", "Decision", "Revisit when"]
+    assert "Decided by Maya Chen" in decision.select_one(".ns-meta").get_text(" ", strip=True)
+    changed = decision.select_one("p.ns-record")
+    assert (
+        changed.get_text(" ", strip=True) == "Changes: Saskatchewan and Manitoba through Regina, Saskatoon and Winnipeg"
+    )
+    assert changed.a["href"] == "../../strategy/#prairie-regional-lanes"
 
 
 def test_alignment_calls_out_orphans_and_draws_a_diagram(tmp_path: Path) -> None:

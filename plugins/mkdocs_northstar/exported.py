@@ -14,7 +14,9 @@ from typing import Annotated, Final, Literal
 from pydantic import Field
 
 from mkdocs_northstar.model import (
+    Decision,
     Goal,
+    Input,
     Issue,
     KeyResult,
     Kpi,
@@ -187,3 +189,7 @@ class PlanExport(Model):
     """One entry per team and period (one execution file), sorted by period, then team."""
     issues: list[Issue]
     """The issues list (issues.yml), open and solved, sorted by the day raised, then id."""
+    decisions: list[Decision]
+    """The strategy's decision records (decisions.yml), sorted by date, then id."""
+    inputs: list[Input]
+    """Advisors' inputs on the strategy (inputs.yml), sorted by date, then id."""

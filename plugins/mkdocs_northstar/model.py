@@ -71,6 +71,17 @@ def _one_owner(value: Any) -> Any:
     return value
 
 
+def _one_decider(value: Any) -> Any:
+    if isinstance(value, list):
+        raise PydanticCustomError(
+            "NS205",
+            "decided_by names {count} people; a strategy decision has one decider, the strategy's owner: "
+            "direction decided by a group is crowdsourced, not led (record the others' views in inputs.yml)",
+            {"count": len(value)},
+        )
+    return value
+
+
 def _off(value: Any) -> Any:
     return "off" if value is False else value  # YAML 1.1 reads an unquoted `off` as false
 
@@ -634,6 +645,95 @@ class Issues(Model):
     """Every issue raised; solved ones stay, with their resolution."""
 
 
+# --- decisions and inputs: why the direction is what it is ------------------------------------
+
+
+class Decision(Model):
+    """One decision about the strategy, by its owner: a change of direction, or a reaffirmation."""
+
+    id: Annotated[Id, KEY]
+    """A stable id, unique in decisions.yml; its page's address."""
+    title: Annotated[Str, SHOWN]
+    """The decision, in one line."""
+    date: Annotated[date, SHOWN]
+    """The day it was decided."""
+    decided_by: Annotated[str, BeforeValidator(_as_written), BeforeValidator(_one_decider), REF]
+    """The one person who decided: the strategy's owner."""
+    kind: Annotated[Literal["change", "reaffirm"], SHOWN]
+    """`change` (the direction moved) or `reaffirm` (looked at again, and kept)."""
+    context: Annotated[Text, PROSE] = ""
+    """What changed in the environment that called for it (Markdown)."""
+    options: Annotated[list[Str], SHOWN] = []
+    """The options considered, the one chosen among them."""
+    inputs: Annotated[list[Ref], REF] = []
+    """The ids of the inputs (inputs.yml) weighed."""
+    decision: Annotated[Text, PROSE] = ""
+    """What was decided, and why (Markdown)."""
+    adds: Annotated[list[Ref], REF] = []
+    """The ids of the strategy items it adds."""
+    changes: Annotated[list[Ref], REF] = []
+    """The ids of the strategy items it changes."""
+    removes: Annotated[list[Id], SHOWN] = []
+    """The ids of the strategy items it removes (they are no longer in the strategy)."""
+    keeps: Annotated[list[Ref], REF] = []
+    """The ids of the strategy items it looked at again and kept (a reaffirmation's subject)."""
+    revisit_when: Annotated[list[Str], SHOWN] = []
+    """The signals that would make the owner look at it again."""
+
+    @property
+    def items(self) -> list[str]:
+        """Every strategy item it names: added, changed, removed or kept."""
+        return [*self.adds, *self.changes, *self.removes, *self.keeps]
+
+
+class Decisions(Model):
+    """`decisions.yml` (optional): the strategy's decision records, oldest first."""
+
+    decisions: Annotated[list[Decision], ITEMS] = []
+    """Every decision about the strategy; none is ever deleted."""
+
+
+class Advisor(Model):
+    """Someone outside the company whose view was asked for."""
+
+    name: Annotated[Str, SHOWN]
+    """Their name."""
+    role: Annotated[Str, SHOWN] = ""
+    """What they are, e.g. 'Board member', 'Former VP Sales, a national carrier'."""
+
+
+class Input(Model):
+    """An advisor's input on the strategy: a pressure test, a risk or an alternative. Never a decision."""
+
+    id: Annotated[Id, KEY]
+    """A stable id, unique in inputs.yml."""
+    date: Annotated[date, SHOWN]
+    """The day it was given."""
+    by: Annotated[Ref | None, REF] = None
+    """The person (people.yml) who gave it; or `advisor` for someone outside."""
+    advisor: Annotated[Advisor | None, SHOWN] = None
+    """Someone outside the company, by name and role."""
+    about: Annotated[list[Ref], REF] = []
+    """The ids of the strategy items it is about."""
+    kind: Annotated[Literal["pressure-test", "risk", "alternative", "support"], SHOWN] = "pressure-test"
+    """`pressure-test`, `risk`, `alternative` or `support`."""
+    said: Annotated[Text, PROSE]
+    """What they said (Markdown)."""
+
+    @model_validator(mode="after")
+    def _one_source(self) -> Input:
+        if (self.by is None) == (self.advisor is None):
+            raise PydanticCustomError("NS111", "name who gave it: `by` (a person id) or `advisor` (name and role)")
+        return self
+
+
+class Inputs(Model):
+    """`inputs.yml` (optional): what advisors said about the strategy."""
+
+    inputs: Annotated[list[Input], ITEMS] = []
+    """Every input given; none is ever deleted."""
+
+
 # --- settings ------------------------------------------------------------------------------------
 
 
@@ -714,6 +814,8 @@ FILE_MODELS: dict[str, type[Model]] = {
     "execution": TeamPeriod,
     "northstar": Settings,
     "issues": Issues,
+    "decisions": Decisions,
+    "inputs": Inputs,
 }
 """Each kind of plan file and the model that validates it."""
 
@@ -729,6 +831,8 @@ class Plan(BaseModel):
     people: People | None = None
     teams: Teams | None = None
     issues: Issues | None = None
+    decisions: Decisions | None = None
+    inputs: Inputs | None = None
     execution: tuple[tuple[Path, TeamPeriod], ...] = ()
     settings: Settings = Settings()
     complete: bool = True

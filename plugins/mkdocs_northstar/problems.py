@@ -165,6 +165,13 @@ _CODES = [
         configurable=True,
         dated=True,
     ),
+    Code(
+        "NS315",
+        "decided-by-the-owner",
+        "warning",
+        "The strategy's owner decides its direction; everyone else gives inputs.",
+        configurable=True,
+    ),
 ]
 
 CODES: dict[str, Code] = {c.code: c for c in _CODES}

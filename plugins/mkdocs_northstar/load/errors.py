@@ -27,6 +27,8 @@ ITEM_NAMES = {
     "people": "person",
     "teams": "team",
     "issues": "issue",
+    "decisions": "decision",
+    "inputs": "input",
     "objectives": "objective",
     "key_results": "key result",
     "rocks": "rock",

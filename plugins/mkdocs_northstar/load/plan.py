@@ -19,7 +19,7 @@ from mkdocs_northstar.load.yamlfile import Document, Loc, read_yaml, tag_memo
 from mkdocs_northstar.model import FILE_MODELS, Model, Plan, Settings, TeamPeriod
 from mkdocs_northstar.problems import Problem, did_you_mean, problem
 
-SINGLE_FILES = ("strategy", "company", "people", "teams", "northstar", "issues")
+SINGLE_FILES = ("strategy", "company", "people", "teams", "northstar", "issues", "decisions", "inputs")
 REQUIRED = ("strategy", "company", "people", "teams")
 EXECUTION_DIR = "execution"
 SCHEMA_DIR = "schema"
@@ -300,6 +300,8 @@ def assemble_plan(
         people=singles.get("people"),
         teams=singles.get("teams"),
         issues=singles.get("issues"),
+        decisions=singles.get("decisions"),
+        inputs=singles.get("inputs"),
         execution=tuple(execution),
         settings=settings if isinstance(settings, Settings) else Settings(),
         complete=complete,

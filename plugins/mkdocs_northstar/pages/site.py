@@ -22,6 +22,7 @@ from mkdocs_northstar.load.plan import SINGLE_FILES
 from mkdocs_northstar.model import Band, Plan, Quarter
 from mkdocs_northstar.pages.diagram import trees
 from mkdocs_northstar.pages.labels import LABELS
+from mkdocs_northstar.pages.records import Records, build_records
 from mkdocs_northstar.pages.render import PageTemplateError, Renderer
 from mkdocs_northstar.pages.review_pages import review_pages
 from mkdocs_northstar.pages.urls import Urls
@@ -33,7 +34,18 @@ _NAV_TITLE = str.maketrans({"<": "\u2039", ">": "\u203a", '"': "\u201d", "&": "&
 """Look-alikes (single angle quotes, a right double quote) for what could open a tag or close an
 attribute, and `&` escaped; apostrophes stay (O'Brien, Plan d'entreprise)."""
 
-PAGES = ("strategy", "one_page", "teams", "scorecard", "reviews", "alignment", "people", "changes", "archive")
+PAGES = (
+    "strategy",
+    "decisions",
+    "one_page",
+    "teams",
+    "scorecard",
+    "reviews",
+    "alignment",
+    "people",
+    "changes",
+    "archive",
+)
 """The kinds of page Northstar can generate, in navigation order."""
 
 
@@ -268,9 +280,36 @@ class _Pages:
             "serving": serving,
             "alignment_link": alignment_link,
             "review_due": review_due,
+            "records": self.records(),
         }
         self.page(path, labels["strategy"], "strategy.md.jinja", **context)
         self.nav.append(NavItem(labels["strategy"], path))
+
+    def records(self) -> Records:
+        """The decision records and inputs, linked to the pages this site has."""
+        strategy_page = self.urls.path("strategy") if "strategy" in self.options.pages else ""
+        pages = "decisions" in self.options.pages
+        return build_records(self.report.plan, self.urls, pages=pages, strategy_page=strategy_page)
+
+    def decisions(self, *_: object) -> None:
+        """A page for each decision about the strategy, and their index, newest first."""
+        plan = self.report.plan
+        if plan.decisions is None or plan.strategy is None or self.options.archived is not None:
+            return
+        records, labels, views = self.records(), self.labels, self.views
+        index_path = self.urls.path("decisions")  # decisions/index.md would be taken for the Plan section's index
+        self.page(index_path, labels["decisions"], "decisions.md.jinja", records=records)
+
+        def item(ident: str) -> Link:
+            """A strategy item by id; one the strategy no longer has is its id, unlinked."""
+            entry = views.index.get(None, ident)
+            return views.link_of(entry) if entry is not None else Link(ident, "removed", "", "", ident)
+
+        for d in records.decisions:
+            decider = views.person(d.decision.decided_by)
+            context = {"d": d, "decider": decider, "records": records, "item": item}
+            self.page(d.link.page, d.decision.title, "decision.md.jinja", **context)
+        self.nav.append(NavItem(labels["decisions"], index_path))
 
     def one_page(self, *_: object) -> None:
         """The whole plan on one landscape sheet: enduring strategy beside this year's execution."""

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
 
+from mkdocs_northstar.history.decided import STRATEGY_FIELDS
 from mkdocs_northstar.index import SUPPORTABLE, Key, Kind
 from mkdocs_northstar.load.plan import EXECUTION_DIR
 from mkdocs_northstar.load.yamlfile import Loc
@@ -23,6 +24,7 @@ def check_structure(ctx: Context) -> Iterator[Problem]:
     yield from _supports_cycles(ctx)
     yield from _periods(ctx)
     yield from _key_results(ctx)
+    yield from _records(ctx)
 
 
 def _duplicates(ctx: Context) -> Iterator[Problem]:
@@ -107,6 +109,59 @@ def _people_and_teams(ctx: Context) -> Iterator[Problem]:
             if issue.solved is not None and issue.solved < issue.raised:
                 msg = f"issue {issue.id!r} was solved on {issue.solved}, before it was raised on {issue.raised}"
                 yield ctx.problem("NS211", path, ("issues", i, "solved"), msg)
+
+
+STRATEGY_ITEMS: tuple[Kind, ...] = ("north-star", "value", "target", "choice", "trade-off", "talent")
+"""What a decision or an input can be about."""
+
+
+def _records(ctx: Context) -> Iterator[Problem]:
+    """Decision records and advisors' inputs: unique ids, and every name they use declared."""
+    plan = ctx.plan
+    inputs = plan.inputs.inputs if plan.inputs is not None else []
+    if plan.inputs is not None:
+        path = ctx.path("inputs")
+        yield from _unique(ctx, path, "inputs", "input", [i.id for i in inputs])
+        for i, given in enumerate(inputs):
+            if given.by is not None:
+                yield from _ref(ctx, path, ("inputs", i, "by"), given.by, ["person"], noun="person")
+            for a, item in enumerate(given.about if plan.strategy is not None else []):  # else: reported there
+                yield from _strategy_item(ctx, path, ("inputs", i, "about", a), item)
+    if plan.decisions is None:
+        return
+    path, known = ctx.path("decisions"), {i.id for i in inputs}
+    decisions = plan.decisions.decisions
+    yield from _unique(ctx, path, "decisions", "decision", [d.id for d in decisions])
+    owner = plan.strategy.owner if plan.strategy is not None else None
+    for d, decision in enumerate(decisions):
+        yield from _ref(ctx, path, ("decisions", d, "decided_by"), decision.decided_by, ["person"], noun="person")
+        if owner is not None and decision.decided_by != owner:
+            msg = (
+                f"decision {decision.id!r} was decided by {decision.decided_by!r}, but the strategy's owner is "
+                f"{owner!r}: the owner decides the direction, others give inputs (inputs.yml)"
+            )
+            yield ctx.problem("NS315", path, ("decisions", d, "decided_by"), msg)
+        for n, ident in enumerate(decision.inputs):
+            if ident not in known:
+                msg = f"unknown input {ident!r}{did_you_mean(ident, known)}; inputs are listed in inputs.yml"
+                yield ctx.problem("NS202", path, ("decisions", d, "inputs", n), msg)
+        for field in ("adds", "changes", "keeps") if plan.strategy is not None else ():
+            for n, item in enumerate(getattr(decision, field)):
+                yield from _strategy_item(ctx, path, ("decisions", d, field, n), item)
+
+
+def _strategy_item(ctx: Context, path: Path, loc: Loc, ident: str) -> Iterator[Problem]:
+    """NS202 unless `ident` is a strategy item, or one of its parts without an id (`purpose`)."""
+    if ident not in STRATEGY_FIELDS:
+        yield from _ref(ctx, path, loc, ident, STRATEGY_ITEMS, noun="strategy item")
+
+
+def _unique(ctx: Context, path: Path, key: str, noun: str, ids: list[str]) -> Iterator[Problem]:
+    seen: set[str] = set()
+    for i, ident in enumerate(ids):
+        if ident in seen:
+            yield ctx.problem("NS201", path, (key, i, "id"), f"{noun} {ident!r} is listed twice")
+        seen.add(ident)
 
 
 def _work_files(ctx: Context) -> Iterator[Problem]:
