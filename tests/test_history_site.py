@@ -152,6 +152,7 @@ def test_diff_cli_formats_and_gate(tmp_path: Path) -> None:
     assert text.stdout == _diff(repo, "main", "HEAD").stdout
     assert text.stdout.splitlines() == [
         "STRATEGY CHANGED",
+        "Strategy changed without a recorded decision: no-consumer",
         "Strategy:",
         "  - Strategy: not_doing `no-consumer`: title 'Consumer parcels' → 'Consumer parcels and returns'",
         "Execution:",
@@ -201,3 +202,62 @@ def test_diff_says_a_review_alone_reaffirms_and_the_gate_passes(tmp_path: Path) 
     assert markdown.startswith("## Strategy reaffirmed\n") and "STRATEGY CHANGED" not in markdown
     repo.edit("strategy.yml", "title: Consumer parcels", "title: Consumer parcels and returns")
     assert _diff(repo, "main", "--fail-on-strategy-change").returncode == 1  # a change of direction still fails
+
+
+DECISION = """decisions:
+  - id: consumer-returns
+    title: Returns are consumer parcels too
+    date: 2026-11-20
+    decided_by: {decider}
+    kind: change
+    context: Shippers asked us to carry their customers' returns.
+    decision: We do not carry returns either.
+    changes: [no-consumer]
+"""
+
+
+def test_a_change_of_direction_needs_the_owners_decision_record(tmp_path: Path) -> None:
+    """Without a record the change is flagged in the diff and in the change log, and the gate's
+    `--unless-decided` mode fails; with the owner's record naming the item, it passes."""
+    repo = _site_repo(tmp_path / "repo")
+    repo.git("checkout", "-q", "-b", "widen")
+    repo.edit("strategy.yml", "title: Consumer parcels", "title: Consumer parcels and returns")
+    repo.commit("Widen what we will not do", "2026-11-20")
+    gate = ("main", "HEAD", "--fail-on-strategy-change", "--unless-decided")
+    bare = _diff(repo, *gate)
+    assert bare.returncode == 1
+    assert "Strategy changed without a recorded decision: no-consumer" in bare.stdout.splitlines()
+    github = _diff(repo, "main", "HEAD", "--format", "github").stdout.splitlines()
+    assert "::warning title=Strategy changed without a recorded decision::no-consumer" in github
+    assert json.loads(_diff(repo, "main", "HEAD", "--format", "json").stdout)["undecided"] == ["no-consumer"]
+    markdown = _diff(repo, "main", "HEAD", "--format", "markdown").stdout
+    assert "**⚠ Strategy changed without a recorded decision:** `no-consumer`." in markdown
+
+    repo.write("decisions.yml", DECISION.format(decider="ana"))  # not the strategy's owner: it does not count
+    repo.commit("Record the decision", "2026-11-21")
+    assert _diff(repo, *gate).returncode == 1
+    repo.write("decisions.yml", DECISION.format(decider="ceo"))
+    repo.commit("The owner decided", "2026-11-21")
+    text = _diff(repo, *gate)
+    assert text.returncode == 0, text.stdout
+    assert text.stdout.splitlines()[:2] == ["STRATEGY CHANGED", "Decision recorded: consumer-returns"]
+    assert _diff(repo, "main", "HEAD", "--fail-on-strategy-change").returncode == 1  # the plain gate still asks
+
+    repo.git("checkout", "-q", "main")
+    repo.git("merge", "-q", "--no-ff", "-m", "Merge widen", "widen", when="2026-11-22")
+    repo.edit("strategy.yml", "title: Manitoba manufacturers", "title: Prairie manufacturers")
+    repo.commit("Widen where we play", "2026-11-23")
+    assert mkdocs("build", cwd=repo.root).returncode == 0
+    entries = article(repo.root / "site", "changes/").select(".ns-entry")
+    undecided, merged = entries[0], entries[1]
+    assert undecided.select_one(".ns-warning").get_text(" ", strip=True) == (
+        "⚠ Strategy changed without a recorded decision: manitoba-makers"
+    )
+    assert merged.select_one(".ns-warning") is None
+    recorded = merged.select_one("p.ns-record")
+    assert recorded.get_text(" ", strip=True) == "Decision recorded: Returns are consumer parcels too"
+    assert recorded.a["href"] == "../decisions/consumer-returns/"
+    strategy = article(repo.root / "site", "strategy/")
+    assert "Decided: Returns are consumer parcels too (2026-11-20)" in strategy.find(id="no-consumer").find_next(
+        "dd"
+    ).get_text(" ", strip=True)

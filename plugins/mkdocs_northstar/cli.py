@@ -21,6 +21,7 @@ from mkdocs_northstar.dates import parse_day, parse_month, parse_week, today, we
 from mkdocs_northstar.export import export_csv, export_json
 from mkdocs_northstar.git import GitError, changed_files
 from mkdocs_northstar.history.changes import Change, changes_direction, classify
+from mkdocs_northstar.history.decided import decided
 from mkdocs_northstar.history.diff import diff_plans
 from mkdocs_northstar.history.revisions import default_base, plan_at
 from mkdocs_northstar.history.timeline import History, update
@@ -77,6 +78,12 @@ def get_parser() -> argparse.ArgumentParser:
     diff.add_argument("--format", choices=["text", "markdown", "json", "github"], default="text")
     diff.add_argument(
         "--fail-on-strategy-change", action="store_true", help="exit 1 when the strategy changed (for review gates)"
+    )
+    diff.add_argument(
+        "--unless-decided",
+        action="store_true",
+        help="with --fail-on-strategy-change: pass when every changed strategy item is named by a decision "
+        "record of the strategy's owner that the same change adds",
     )
 
     export = sub.add_parser("export", help="the resolved plan with derived progress, as JSON or CSV")
@@ -163,7 +170,8 @@ def _run(args: argparse.Namespace) -> int:
             changed_since=args.changed_since,
         )
     if args.command == "diff":
-        return cmd_diff(args.plan_dir, args.rev_a, args.rev_b, fmt=args.format, fail=args.fail_on_strategy_change)
+        fail = "undecided" if args.fail_on_strategy_change and args.unless_decided else args.fail_on_strategy_change
+        return cmd_diff(args.plan_dir, args.rev_a, args.rev_b, fmt=args.format, fail=fail)
     if args.command == "pdf":
         return cmd_pdf(args.site, args.out, args.paper)
     if args.command == "export":
@@ -289,9 +297,10 @@ def cmd_schema(kind: str | None, out: Path | None) -> int:
     return 0
 
 
-def cmd_diff(plan_dir: Path, rev_a: str | None, rev_b: str | None, *, fmt: str, fail: bool) -> int:
+def cmd_diff(plan_dir: Path, rev_a: str | None, rev_b: str | None, *, fmt: str, fail: bool | str) -> int:
     """Print the semantic changes from `rev_a` to `rev_b`; exit 1 on an invalid side or, with `fail`, a
-    strategy change; 2 when a revision cannot be read."""
+    strategy change (with `fail="undecided"`, one that no decision record of the owner names); 2 when
+    a revision cannot be read."""
     try:
         base = rev_a or default_base(plan_dir)
         old = plan_at(plan_dir, base)
@@ -307,21 +316,27 @@ def cmd_diff(plan_dir: Path, rev_a: str | None, rev_b: str | None, *, fmt: str, 
             print(f"northstar diff: the plan at {label} is invalid ({len(errors)} errors); run northstar check")
             return 1
     changes = diff_plans(old.plan if old.docs else None, new.plan)
+    made, unmade = decided(old.plan if old.docs else None, new.plan)
     strategy = [c for c in changes if c.layer == "strategy" and not c.check_in]
     reaffirmed = not strategy and any(c.layer == "strategy" for c in changes)
     headline = "STRATEGY CHANGED" if strategy else _REAFFIRMED if reaffirmed else ""
+    records = _records_line(made, unmade if strategy else ())
     if fmt == "json":
-        print(json.dumps(_diff_json(changes, label_a, label_b), indent=2))
+        report = {**_diff_json(changes, label_a, label_b), "decided": list(made), "undecided": list(unmade)}
+        print(json.dumps(report, indent=2))
     elif fmt == "markdown":
-        print(_diff_markdown(changes, label_a, label_b), end="")
+        print(_diff_markdown(changes, label_a, label_b, made, unmade if strategy else ()), end="")
     elif fmt == "github":
         for change in changes:
             level = "warning" if change in strategy else "notice"
             title = _diff_title(change, direction=change in strategy)
             print(f"::{level} title={_escape(title, prop=True)}::{_escape(change.text)}")
+        if strategy and unmade:
+            print(f"::warning title={_escape(_UNDECIDED, prop=True)}::{_escape(', '.join(unmade))}")
         print(headline or f"Execution changes only ({len(changes)})")
     else:
         print(f"{headline}\n" if headline else "", end="")
+        print("".join(f"{line}\n" for line in records), end="")
         for layer in ("strategy", "execution"):
             items = [c for c in changes if c.layer == layer]
             if items:
@@ -329,10 +344,19 @@ def cmd_diff(plan_dir: Path, rev_a: str | None, rev_b: str | None, *, fmt: str, 
                 print("".join(f"  - {c.text}\n" for c in items), end="")
         if not changes:
             print("No semantic change to the plan.")
+    if fail == "undecided":
+        return 1 if strategy and unmade else 0
     return 1 if fail and strategy else 0
 
 
 _REAFFIRMED = "Strategy reaffirmed: the owner reviewed it and kept the direction"
+_UNDECIDED = "Strategy changed without a recorded decision"
+
+
+def _records_line(made: tuple[str, ...], unmade: tuple[str, ...]) -> list[str]:
+    """What the text output says of decision records: those added, and what changed without one."""
+    lines = [f"Decision recorded: {', '.join(made)}"] if made else []
+    return [*lines, f"{_UNDECIDED}: {', '.join(unmade)}"] if unmade else lines
 
 
 def _diff_title(change: Change, *, direction: bool) -> str:
@@ -351,9 +375,11 @@ def _diff_json(changes: list[Change], base: str, head: str) -> dict[str, object]
     }
 
 
-def _diff_markdown(changes: list[Change], base: str, head: str) -> str:
+def _diff_markdown(changes: list[Change], base: str, head: str, made: tuple[str, ...], unmade: tuple[str, ...]) -> str:
     return Renderer().render(
         "diff.md.jinja",
+        decided=made,
+        undecided=unmade,
         strategy=[c for c in changes if c.layer == "strategy" and not c.check_in],
         reaffirmed=[c for c in changes if c.layer == "strategy" and c.check_in],
         execution=[c for c in changes if c.layer == "execution"],

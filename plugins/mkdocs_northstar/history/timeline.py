@@ -13,6 +13,7 @@ from mkdocs_northstar import collector
 from mkdocs_northstar.dates import add_months
 from mkdocs_northstar.git import GitError
 from mkdocs_northstar.history.changes import Change, classify
+from mkdocs_northstar.history.decided import decided
 from mkdocs_northstar.history.diff import diff_plans
 from mkdocs_northstar.history.gitlog import (
     BlobStream,
@@ -44,6 +45,10 @@ class Revision:
     changes: tuple[Change, ...] = ()
     problems: int = 0
     """Errors that made the plan unreadable at this revision (0 when valid)."""
+    decided: tuple[str, ...] = ()
+    """The ids of the decision records (decisions.yml) this revision adds."""
+    undecided: tuple[str, ...] = ()
+    """The strategy items it changes that no decision record it adds names (by the owner, a change)."""
 
     @property
     def valid(self) -> bool:
@@ -157,7 +162,10 @@ class _Reading:
                         history.last_valid = plan
                     else:
                         changes_then = diff_plans(plan, newer[1], edited=edited)
-                        revisions[newer[0]] = replace(revisions[newer[0]], changes=tuple(changes_then))
+                        made, unmade = decided(plan, newer[1])
+                        revisions[newer[0]] = replace(
+                            revisions[newer[0]], changes=tuple(changes_then), decided=made, undecided=unmade
+                        )
                     newer, edited = (len(revisions), plan), set()
                     revisions.append(Revision(commit))
                     for _, quarter in plan.quarters():
@@ -191,7 +199,8 @@ class _Reading:
             if errors or not plan.complete:
                 history.revisions.append(Revision(commit, (), max(1, errors)))
                 continue
-            history.revisions.append(Revision(commit, tuple(diff_plans(history.last_valid, plan))))
+            made, unmade = decided(history.last_valid, plan)
+            history.revisions.append(Revision(commit, tuple(diff_plans(history.last_valid, plan)), 0, made, unmade))
             history.last_valid = plan
             for _, quarter in plan.quarters():
                 if commit.day <= quarter.end:

@@ -132,6 +132,8 @@ LABELS: dict[str, str] = {
     "kind_execution": "Execution",
     "kind_both": "Strategy and execution",
     "kind_reaffirmed": "Strategy reaffirmed",
+    "decision_recorded": "Decision recorded",
+    "undecided": "Strategy changed without a recorded decision",
     "decisions": "Decisions",
     "decisions_intro": (
         "Every decision about the strategy, newest first: what changed around us, what was weighed, "

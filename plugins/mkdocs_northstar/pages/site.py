@@ -411,7 +411,14 @@ class _Pages:
         if history is None:
             return
         path = self.urls.path("changes")
-        self.page(path, self.labels["changes"], "changes.md.jinja", **_change_log(history, self.options))
+        recorded = {d.decision.id: d.link for d in self.records().decisions}
+
+        def decision(ident: str) -> Link:
+            """A decision record by id: its page, or its id when the plan no longer has it."""
+            return recorded.get(ident) or Link(ident, "decision", "", "", ident)
+
+        context = {**_change_log(history, self.options), "decision": decision}
+        self.page(path, self.labels["changes"], "changes.md.jinja", **context)
         self.nav.append(NavItem(self.labels["changes"], path))
 
     def archive(self, _: object, past: list[tuple[Quarter, Commit | None, Plan]]) -> None:
