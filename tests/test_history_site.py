@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from tests.history_helpers import PlanRepo
 from tests.site_helpers import article, broken_links, mkdocs
@@ -261,3 +262,51 @@ def test_a_change_of_direction_needs_the_owners_decision_record(tmp_path: Path) 
     assert "Decided: Returns are consumer parcels too (2026-11-20)" in strategy.find(id="no-consumer").find_next(
         "dd"
     ).get_text(" ", strip=True)
+
+
+def test_decide_drafts_the_record_for_what_the_branch_changed(tmp_path: Path) -> None:
+    """`northstar decide` adds a record naming the items the branch changes, after the user's lines;
+    the gate passes only once the owner has written the decision in it."""
+    repo = _site_repo(tmp_path / "repo")
+    repo.write(
+        "decisions.yml", DECISION.format(decider="ceo").replace("changes: [no-consumer]", "keeps: [no-consumer]")
+    )
+    repo.commit("An older decision", "2026-11-19")
+    repo.git("checkout", "-q", "-b", "widen")
+    repo.edit("strategy.yml", "title: Consumer parcels", "title: Consumer parcels and returns")
+    repo.edit(
+        "strategy.yml", "not_doing:\n", "not_doing:\n  - id: no-air\n    title: Air freight\n    why: Road only.\n"
+    )
+    repo.commit("Widen what we will not do", "2026-11-20")
+    before = (repo.plan / "decisions.yml").read_text(encoding="utf-8")
+    done = subprocess.run(
+        [str(NORTHSTAR), "decide", "main", "--as-of", "2026-11-21"],
+        cwd=repo.root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("plan/decisions.yml: added decision 'decision-2026-11-21'\n")
+    after = (repo.plan / "decisions.yml").read_text(encoding="utf-8")
+    assert after.startswith(before)  # every line the user wrote stays as it was; the record comes after
+    record = yaml.safe_load(after)["decisions"][-1]
+    assert {k: record[k] for k in ("id", "decided_by", "kind", "adds", "changes")} == {
+        "id": "decision-2026-11-21",
+        "decided_by": "ceo",
+        "kind": "change",
+        "adds": ["no-air"],
+        "changes": ["no-consumer"],
+    }
+    assert "#   Strategy: added to not_doing: `no-air` — Air freight (why: Road only.)" in after
+    gate = ("main", "--fail-on-strategy-change", "--unless-decided")
+    assert _diff(repo, *gate).returncode == 1  # a record left blank decides nothing
+    (repo.plan / "decisions.yml").write_text(
+        after.replace("decision: ''", "decision: Returns and air stay out; road freight is our business."),
+        encoding="utf-8",
+    )
+    assert _diff(repo, *gate).returncode == 0
+    again = subprocess.run(
+        [str(NORTHSTAR), "decide", "main"], cwd=repo.root, capture_output=True, text=True, check=False
+    )
+    assert again.stdout.startswith("Nothing to decide: every change of direction since ")

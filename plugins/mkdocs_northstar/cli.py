@@ -17,7 +17,8 @@ import yaml
 
 from mkdocs_northstar.build import STYLESHEET, STYLESHEET_PATH, Builder, Settings, terminal_progress
 from mkdocs_northstar.check import Report, UsageError, check_plan, judged_as_of, plan_version
-from mkdocs_northstar.dates import parse_day, parse_month, parse_week, today, week_of
+from mkdocs_northstar.dates import parse_day, parse_month, parse_week, pinned_day, today, week_of
+from mkdocs_northstar.decide import DecideError, draft_decision
 from mkdocs_northstar.export import export_csv, export_json
 from mkdocs_northstar.git import GitError, changed_files
 from mkdocs_northstar.history.changes import Change, changes_direction, classify
@@ -141,6 +142,11 @@ def _rhythm_parsers(sub: Any) -> None:
     start.add_argument("quarter", help="the quarter's id, e.g. 2027-q1 (added to company.yml when missing)")
     start.add_argument("plan_dir", nargs="?", default="plan", type=Path, help="the plan folder (default: plan)")
 
+    decide = sub.add_parser("decide", help="a decision record for the strategy items this branch changes, to fill in")
+    decide.add_argument("rev_a", nargs="?", help="base revision (default: where this branch left the default branch)")
+    decide.add_argument("--plan-dir", type=Path, default=Path("plan"), help="the plan folder (default: plan)")
+    decide.add_argument("--as-of", type=_date, help="the decision's date (default: today)")
+
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; its exit code. A reader that stops early (`northstar check | head`) ends
@@ -185,6 +191,8 @@ def _run(args: argparse.Namespace) -> int:
         return cmd_render(args.plan_dir, args.out, settings, nav=args.nav)
     if args.command == "new-quarter":
         return cmd_new_quarter(args.plan_dir, args.quarter)
+    if args.command == "decide":
+        return cmd_decide(args.plan_dir, args.rev_a, args.as_of)
     if args.command == "review":
         return cmd_review(
             args.plan_dir, args.week, args.month, args.quarter, fmt=args.format, as_of=args.as_of, mention=args.mention
@@ -595,6 +603,27 @@ def cmd_review(
         sys.stdout.write(chosen.model_dump_json(indent=2) + "\n")
     else:
         sys.stdout.write(review_markdown(chosen, views, LABELS, Renderer(), mention=mention))
+    return 0
+
+
+def cmd_decide(plan_dir: Path, rev_a: str | None, as_of: date | None) -> int:
+    """Add a decision record for the strategy items changed since `rev_a` that no record names."""
+    report = check_plan(plan_dir, as_of=as_of or judged_as_of(plan_version(plan_dir)))
+    if _stopped_by_errors("decide", report, "fix them first"):
+        return 1
+    try:
+        base = rev_a or default_base(plan_dir)
+        old = plan_at(plan_dir, base)
+        drafted = draft_decision(old.plan, report.plan, as_of or pinned_day() or today())
+    except (GitError, DecideError) as exc:
+        print(f"northstar decide: {exc}", file=sys.stderr)
+        return 2
+    if drafted is None:
+        print(f"Nothing to decide: every change of direction since {base[:12]} has its decision record.")
+        return 0
+    shown = drafted.path.relative_to(Path.cwd()) if drafted.path.is_relative_to(Path.cwd()) else drafted.path
+    print(f"{shown.as_posix()}: added decision {drafted.ident!r}\n\n{drafted.text}")
+    print("Next: fill in its title, context, options, inputs and decision; the strategy's owner approves it.")
     return 0
 
 

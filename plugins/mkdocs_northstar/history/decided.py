@@ -36,13 +36,14 @@ def _ids(after: dict[str, object], before: dict[str, object]) -> Iterator[str]:
 
 def decided(old: Plan | None, new: Plan) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(the ids of the decision records `new` adds to `old`, the strategy items `new` changes that no
-    added record of a change by the strategy's owner names). A plan just created decides nothing."""
+    added record names: a change, by the strategy's owner, whose `decision` says what was decided).
+    A plan just created decides nothing."""
     if old is None or (old.strategy is new.strategy and old.decisions is new.decisions):
         return (), ()
     before = {d.id for d in old.decisions.decisions} if old.decisions else set()
     added = [d for d in (new.decisions.decisions if new.decisions else []) if d.id not in before]
     owner = new.strategy.owner if new.strategy else None
-    by_owner = [d for d in added if d.kind == "change" and d.decided_by == owner]
+    by_owner = [d for d in added if d.kind == "change" and d.decided_by == owner and d.decision.strip()]
     named = {i for d in by_owner for i in (*d.adds, *d.changes, *d.removes)}
     changed = changed_items(old.strategy, new.strategy)
     return tuple(d.id for d in added), tuple(i for i in changed if i not in named)
