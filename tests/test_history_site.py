@@ -258,6 +258,12 @@ def test_a_change_of_direction_needs_the_owners_decision_record(tmp_path: Path) 
     recorded = merged.select_one("p.ns-record")
     assert recorded.get_text(" ", strip=True) == "Decision recorded: Returns are consumer parcels too"
     assert recorded.a["href"] == "../decisions/consumer-returns/"
+    summary = article(repo.root / "site", "changes/").select_one(".ns-summary")
+    assert "⚠ Strategy changed 2 times in the last 12 months" in summary.get_text(" ", strip=True)
+    assert [li.get_text(" ", strip=True) for li in summary.select(".ns-churn-list li")] == [
+        "2026-11-23 Widen where we play · no decision recorded",
+        "2026-11-22 Merge widen · decision recorded: Returns are consumer parcels too",
+    ]
     strategy = article(repo.root / "site", "strategy/")
     assert "Decided: Returns are consumer parcels too (2026-11-20)" in strategy.find(id="no-consumer").find_next(
         "dd"

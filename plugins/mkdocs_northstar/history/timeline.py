@@ -250,8 +250,12 @@ class Summary:
     changes), after the last change of direction; None if there is none."""
     execution_since: int
     strategy_changes_in_window: int
+    """The changes of direction in the window: each decision recorded with them once (however
+    many commits carried it), and each commit that changed the direction without one."""
     churn: bool
     """True when strategy changed more often than the threshold within the window."""
+    counted: tuple[Revision, ...] = ()
+    """The revisions that changed the direction within the window, oldest first."""
 
 
 def summarize(history: History, *, threshold: int = 1, window_months: int = 12) -> Summary:
@@ -266,9 +270,12 @@ def summarize(history: History, *, threshold: int = 1, window_months: int = 12) 
     since = revisions[revisions.index(last) + 1 :] if last else revisions
     execution_since = sum(1 for r in since if r.kind == "execution")
     newest = revisions[-1].commit.day if revisions else None
-    in_window = 0
+    counted: list[Revision] = []
     if newest is not None:
         window_start = add_months(newest, -window_months)
-        in_window = sum(1 for r in strategic if r.commit.day > window_start)
+        counted = [r for r in strategic if r.commit.day > window_start]
+    decisions = {d for r in counted for d in r.decided}
+    in_window = len(decisions) + sum(1 for r in counted if not r.decided)
     reaffirmed = [r for r in since if r is not start and r.valid and any(c.layer == "strategy" for c in r.changes)]
-    return Summary(last, reaffirmed[-1] if reaffirmed else None, execution_since, in_window, in_window > threshold)
+    last_reaffirmed = reaffirmed[-1] if reaffirmed else None
+    return Summary(last, last_reaffirmed, execution_since, in_window, in_window > threshold, tuple(counted))

@@ -134,6 +134,7 @@ LABELS: dict[str, str] = {
     "kind_reaffirmed": "Strategy reaffirmed",
     "decision_recorded": "Decision recorded",
     "undecided": "Strategy changed without a recorded decision",
+    "no_decision": "no decision recorded",
     "decisions": "Decisions",
     "decisions_intro": (
         "Every decision about the strategy, newest first: what changed around us, what was weighed, "
