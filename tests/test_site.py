@@ -134,9 +134,8 @@ def test_the_strategy_says_why_it_is_what_it_is(example_site: Path) -> None:
     it, inputs always labelled as inputs, and a page for each decision."""
     body = article(example_site, "strategy/")
     assert body.select_one(".ns-direction").get_text(" ", strip=True) == (
-        "Direction unchanged since 2025-11-18 ( Serve rural Prairie points through interline partners ) · "
-        "Last reaffirmed 2026-09-15 ( Yearly review 2026, direction kept )"
-    )
+        "Direction unchanged since 2026-12-04 ( Quote in 15 minutes on Saturday mornings too )"
+    )  # the yearly review's reaffirmation came before that change
     prairies = body.find(id="prairie-regional-lanes").select_one(".ns-record")
     assert prairies.get_text(" ", strip=True) == (
         "Decided: Serve rural Prairie points through interline partners (2025-11-18) · Inputs: Raj Sandhu"
@@ -158,6 +157,7 @@ def test_the_strategy_says_why_it_is_what_it_is(example_site: Path) -> None:
     )
     index = article(example_site, "decisions/")
     assert [li.get_text(" ", strip=True) for li in index.select("li")] == [
+        "Change of direction 2026-12-04 · Quote in 15 minutes on Saturday mornings too",
         "Reaffirmed 2026-09-15 · Yearly review 2026, direction kept",
         "Change of direction 2025-11-18 · Serve rural Prairie points through interline partners",
     ]
