@@ -202,7 +202,7 @@ def test_schema_prints_valid_json(tmp_path: Path) -> None:
     strategy = json.loads(run("schema", "--kind", "strategy", cwd=tmp_path).stdout)
     assert strategy["required"] == ["owner", "reviewed", "purpose"]
     written = run("schema", "--out", "schemas", cwd=tmp_path).stdout.splitlines()
-    kinds = ("strategy", "company", "people", "teams", "execution", "northstar", "issues", "decisions", "inputs")
+    kinds = ("strategy", "company", "people", "teams", "execution", "northstar", "issues", "decision", "input")
     assert sorted(written) == sorted(f"schemas/{k}.schema.json" for k in kinds)
 
 

@@ -358,9 +358,8 @@ def test_plan_with_errors_is_refused(case_plan: Callable[[str], Path]) -> None:
             export(report)
 
 
-TOP_LEVEL = ("Company", "People", "Teams", "Issues", "Decisions", "Inputs")
-"""Files whose parts the export's top level holds: company (its name), years, people, teams, issues,
-decisions, inputs."""
+TOP_LEVEL = ("Company", "People", "Teams", "Issues")
+"""Files whose parts the export's top level holds: company (its name), years, people, teams, issues."""
 
 
 def test_committed_export_schema_is_current() -> None:

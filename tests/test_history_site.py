@@ -205,15 +205,14 @@ def test_diff_says_a_review_alone_reaffirms_and_the_gate_passes(tmp_path: Path) 
     assert _diff(repo, "main", "--fail-on-strategy-change").returncode == 1  # a change of direction still fails
 
 
-DECISION = """decisions:
-  - id: consumer-returns
-    title: Returns are consumer parcels too
-    date: 2026-11-20
-    decided_by: {decider}
-    kind: change
-    context: Shippers asked us to carry their customers' returns.
-    decision: We do not carry returns either.
-    changes: [no-consumer]
+DECISION = """id: consumer-returns
+title: Returns are consumer parcels too
+date: 2026-11-20
+decided_by: {decider}
+kind: change
+context: Shippers asked us to carry their customers' returns.
+decision: We do not carry returns either.
+changes: [no-consumer]
 """
 
 
@@ -234,10 +233,12 @@ def test_a_change_of_direction_needs_the_owners_decision_record(tmp_path: Path) 
     markdown = _diff(repo, "main", "HEAD", "--format", "markdown").stdout
     assert "**⚠ Strategy changed without a recorded decision:** `no-consumer`." in markdown
 
-    repo.write("decisions.yml", DECISION.format(decider="ana"))  # not the strategy's owner: it does not count
+    repo.write(
+        "decisions/consumer-returns.yml", DECISION.format(decider="ana")
+    )  # not the strategy's owner: it does not count
     repo.commit("Record the decision", "2026-11-21")
     assert _diff(repo, *gate).returncode == 1
-    repo.write("decisions.yml", DECISION.format(decider="ceo"))
+    repo.write("decisions/consumer-returns.yml", DECISION.format(decider="ceo"))
     repo.commit("The owner decided", "2026-11-21")
     text = _diff(repo, *gate)
     assert text.returncode == 0, text.stdout
@@ -271,12 +272,11 @@ def test_a_change_of_direction_needs_the_owners_decision_record(tmp_path: Path) 
 
 
 def test_decide_drafts_the_record_for_what_the_branch_changed(tmp_path: Path) -> None:
-    """`northstar decide` adds a record naming the items the branch changes, after the user's lines;
-    the gate passes only once the owner has written the decision in it."""
+    """`northstar decide` writes a new record naming the items the branch changes (no file the user
+    wrote is touched); the gate passes only once the owner has written the decision in it."""
     repo = _site_repo(tmp_path / "repo")
-    repo.write(
-        "decisions.yml", DECISION.format(decider="ceo").replace("changes: [no-consumer]", "keeps: [no-consumer]")
-    )
+    older = DECISION.format(decider="ceo").replace("changes: [no-consumer]", "keeps: [no-consumer]")
+    repo.write("decisions/consumer-returns.yml", older)
     repo.commit("An older decision", "2026-11-19")
     repo.git("checkout", "-q", "-b", "widen")
     repo.edit("strategy.yml", "title: Consumer parcels", "title: Consumer parcels and returns")
@@ -284,7 +284,7 @@ def test_decide_drafts_the_record_for_what_the_branch_changed(tmp_path: Path) ->
         "strategy.yml", "not_doing:\n", "not_doing:\n  - id: no-air\n    title: Air freight\n    why: Road only.\n"
     )
     repo.commit("Widen what we will not do", "2026-11-20")
-    before = (repo.plan / "decisions.yml").read_text(encoding="utf-8")
+    files = {p: p.read_bytes() for p in repo.plan.rglob("*.yml")}
     done = subprocess.run(
         [str(NORTHSTAR), "decide", "main", "--as-of", "2026-11-21"],
         cwd=repo.root,
@@ -293,10 +293,11 @@ def test_decide_drafts_the_record_for_what_the_branch_changed(tmp_path: Path) ->
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith("plan/decisions.yml: added decision 'decision-2026-11-21'\n")
-    after = (repo.plan / "decisions.yml").read_text(encoding="utf-8")
-    assert after.startswith(before)  # every line the user wrote stays as it was; the record comes after
-    record = yaml.safe_load(after)["decisions"][-1]
+    assert done.stdout.startswith("plan/decisions/decision-2026-11-21.yml: a new decision record\n")
+    drafted = repo.plan / "decisions" / "decision-2026-11-21.yml"
+    assert {p: p.read_bytes() for p in repo.plan.rglob("*.yml") if p != drafted} == files  # nothing else touched
+    text = drafted.read_text(encoding="utf-8")
+    record = yaml.safe_load(text)
     assert {k: record[k] for k in ("id", "decided_by", "kind", "adds", "changes")} == {
         "id": "decision-2026-11-21",
         "decided_by": "ceo",
@@ -304,11 +305,11 @@ def test_decide_drafts_the_record_for_what_the_branch_changed(tmp_path: Path) ->
         "adds": ["no-air"],
         "changes": ["no-consumer"],
     }
-    assert "#   Strategy: added to not_doing: `no-air` — Air freight (why: Road only.)" in after
+    assert "#   Strategy: added to not_doing: `no-air` — Air freight (why: Road only.)" in text
     gate = ("main", "--fail-on-strategy-change", "--unless-decided")
     assert _diff(repo, *gate).returncode == 1  # a record left blank decides nothing
-    (repo.plan / "decisions.yml").write_text(
-        after.replace("decision: ''", "decision: Returns and air stay out; road freight is our business."),
+    drafted.write_text(
+        text.replace("decision: ''", "decision: Returns and air stay out; road freight is our business."),
         encoding="utf-8",
     )
     assert _diff(repo, *gate).returncode == 0

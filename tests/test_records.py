@@ -12,13 +12,12 @@ from mkdocs_northstar.pages.urls import Urls
 
 from tests.conftest import ROOT
 
-LATER_REVIEW = """
-  - id: winter-review
-    title: Winter check, direction kept
-    date: 2026-12-20
-    decided_by: maya-chen
-    kind: reaffirm
-    keeps: [quote-in-15-minutes]
+LATER_REVIEW = """id: winter-review
+title: Winter check, direction kept
+date: 2026-12-20
+decided_by: maya-chen
+kind: reaffirm
+keeps: [quote-in-15-minutes]
 """
 
 
@@ -28,8 +27,7 @@ def test_a_reaffirmation_counts_only_after_the_last_change(tmp_path: Path) -> No
     before = build_records(load_plan(plan_dir).plan, Urls(), pages=True, strategy_page="strategy.md")
     assert before.last_change is not None and before.last_change.decision.id == "saturday-quotes"
     assert before.last_reaffirmed is None  # the yearly review came before the Saturday change
-    decisions = plan_dir / "decisions.yml"
-    decisions.write_text(decisions.read_text(encoding="utf-8") + LATER_REVIEW, encoding="utf-8")
+    (plan_dir / "decisions" / "winter-review.yml").write_text(LATER_REVIEW, encoding="utf-8")
     after = build_records(load_plan(plan_dir).plan, Urls(), pages=False, strategy_page="strategy.md")
     assert after.last_reaffirmed is not None and after.last_reaffirmed.decision.id == "winter-review"
     assert [d.decision.id for d in after.by_item["quote-in-15-minutes"]] == ["winter-review", "saturday-quotes"]

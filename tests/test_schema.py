@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import jsonschema
 import pytest
 import yaml
-from mkdocs_northstar.load.plan import find_files
+from mkdocs_northstar.load.plan import file_kind, find_files
 from mkdocs_northstar.schema import KINDS, dump, schema_for
 
 from tests.conftest import ROOT
@@ -19,7 +19,9 @@ PLAN = ROOT / "plan"
 
 
 def _kind(path: Path) -> str:
-    return "execution" if path.relative_to(PLAN).parts[0] == "execution" else path.stem
+    kind = file_kind(PurePosixPath(path.relative_to(PLAN).as_posix()))
+    assert kind is not None and kind != "unknown", path
+    return kind
 
 
 def _plan_files() -> list[Path]:

@@ -622,7 +622,7 @@ def cmd_decide(plan_dir: Path, rev_a: str | None, as_of: date | None) -> int:
         print(f"Nothing to decide: every change of direction since {base[:12]} has its decision record.")
         return 0
     shown = drafted.path.relative_to(Path.cwd()) if drafted.path.is_relative_to(Path.cwd()) else drafted.path
-    print(f"{shown.as_posix()}: added decision {drafted.ident!r}\n\n{drafted.text}")
+    print(f"{shown.as_posix()}: a new decision record\n\n{drafted.text}")
     print("Next: fill in its title, context, options, inputs and decision; the strategy's owner approves it.")
     return 0
 

@@ -1,14 +1,12 @@
 """`northstar decide`: a decision record for the strategy items a branch changes, ready to fill in.
 
-The record goes at the end of `decisions.yml` (the file is created when there is none). It is
+The record is a new file, `decisions/<id>.yml`: no file the user wrote is touched. It is
 pre-filled with what the change does: the strategy's owner as the decider, the items it adds,
-changes and removes, and the change in words above it, as a comment. The lines the user wrote
-stay as they were: the record is added after them.
+changes and removes, and the change in words, as a comment.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -19,12 +17,10 @@ from mkdocs_northstar.model import Plan, Strategy
 from mkdocs_northstar.writes import write_atomic
 
 HEADER = (
-    "# yaml-language-server: $schema=schema/decisions.schema.json\n"
-    "# The strategy's decision records: why the direction is what it is. Only the strategy's owner\n"
-    "# decides; advisors' views go in inputs.yml. A record is never deleted.\n"
-    "decisions:\n"
+    "# yaml-language-server: $schema=../schema/decision.schema.json\n"
+    "# A decision about the strategy: why the direction is what it is. Only the strategy's owner\n"
+    "# decides; advisors' views are inputs (inputs/). A record is never deleted.\n"
 )
-_ITEM = re.compile(r"^(\s*)- id:", re.MULTILINE)
 
 
 class DecideError(Exception):
@@ -36,34 +32,30 @@ class Drafted:
     path: Path
     ident: str
     text: str
-    """The lines added."""
+    """The file written."""
 
 
 def draft_decision(old: Plan, new: Plan, day: date) -> Drafted | None:
-    """Add a decision record for what `new` changes in `old`'s strategy and no record names yet;
+    """Write a decision record for what `new` changes in `old`'s strategy and no record names yet;
     None when there is nothing to decide.
 
     Raises:
-        DecideError: the plan has no strategy, or its decisions.yml cannot take a record at its end.
+        DecideError: the plan has no strategy.
     """
     if new.strategy is None:
         raise DecideError("the plan has no valid strategy.yml; run northstar check")
     _, undecided = decided(old, new)
     if not undecided:
         return None
-    path = new.root / "decisions.yml"
-    existing = path.read_text(encoding="utf-8") if path.is_file() else ""
-    if existing and not _ITEM.search(existing):
-        raise DecideError(f"{path.name} has no record to add one after; write its first one by hand")
-    taken = {d.id for d in new.decisions.decisions} if new.decisions else set()
+    folder = new.root / "decisions"
+    taken = {d.id for d in new.decisions} | {p.stem for p in folder.glob("*.y*ml")}
     ident = _fresh(f"decision-{day.isoformat()}", taken)
-    indent = _ITEM.search(existing).group(1) if existing else "  "  # type: ignore[union-attr]
     said = [c.text for c in diff_plans(old, new) if c.layer == "strategy" and not c.check_in]
-    entry = _entry(ident, day, (old.strategy, new.strategy), undecided, said)
-    added = "".join(f"{indent}{line}\n" if line else "\n" for line in entry)
-    text = (existing if existing.endswith("\n") or not existing else existing + "\n") or HEADER
-    write_atomic(path, (text + ("\n" if existing else "") + added).encode("utf-8"))
-    return Drafted(path, ident, added)
+    text = HEADER + "".join(f"{line}\n" for line in _entry(ident, day, (old.strategy, new.strategy), undecided, said))
+    folder.mkdir(exist_ok=True)
+    path = folder / f"{ident}.yml"
+    write_atomic(path, text.encode("utf-8"))
+    return Drafted(path, ident, text)
 
 
 def _entry(
@@ -74,24 +66,21 @@ def _entry(
     adds = [i for i in items if i in after and i not in before]
     removes = [i for i in items if i in before and i not in after]
     changes = [i for i in items if i not in adds and i not in removes]
-    lines = ["# The change, as northstar diff words it:", *(f"#   {s}" for s in said)]
+    lines = ["#", "# The change, as northstar diff words it:", *(f"#   {s}" for s in said)]
     lines += [
-        f"- id: {ident}",
-        "  title: Say the decision in one line",
-        f"  date: {day.isoformat()}",
-        f"  decided_by: {new.owner}",
-        "  kind: change",
-        "  context: ''            # what changed around us that called for this",
-        "  options: []            # the options considered",
-        "  inputs: []             # the inputs weighed (ids in inputs.yml), followed or not",
-        "  decision: ''           # what was decided, and why",
+        f"id: {ident}",
+        "title: Say the decision in one line",
+        f"date: {day.isoformat()}",
+        f"decided_by: {new.owner}",
+        "kind: change",
+        "context: ''            # what changed around us that called for this",
+        "options: []            # the options considered",
+        "inputs: []             # the inputs weighed (ids of files in inputs/), followed or not",
+        "decision: ''           # what was decided, and why",
     ]
-    lines += [
-        f"  {key}: [{', '.join(ids)}]"
-        for key, ids in (("adds", adds), ("changes", changes), ("removes", removes))
-        if ids
-    ]
-    lines.append("  revisit_when: []       # the signals that would make the owner look again")
+    named = (("adds", adds), ("changes", changes), ("removes", removes))
+    lines += [f"{key}: [{', '.join(ids)}]" for key, ids in named if ids]
+    lines.append("revisit_when: []       # the signals that would make the owner look again")
     return lines
 
 

@@ -148,8 +148,8 @@ def plan_export(
             for path, work in sorted(plan.execution, key=lambda pw: (pw[1].period, pw[1].team, pw[0].as_posix()))
         ],
         issues=sorted(plan.issues.issues, key=lambda i: (i.raised, i.id)) if plan.issues else [],
-        decisions=sorted(plan.decisions.decisions, key=lambda d: (d.date, d.id)) if plan.decisions else [],
-        inputs=sorted(plan.inputs.inputs, key=lambda i: (i.date, i.id)) if plan.inputs else [],
+        decisions=sorted(plan.decisions, key=lambda d: (d.date, d.id)),
+        inputs=sorted(plan.inputs, key=lambda i: (i.date, i.id)),
     )
 
 

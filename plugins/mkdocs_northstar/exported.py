@@ -190,6 +190,6 @@ class PlanExport(Model):
     issues: list[Issue]
     """The issues list (issues.yml), open and solved, sorted by the day raised, then id."""
     decisions: list[Decision]
-    """The strategy's decision records (decisions.yml), sorted by date, then id."""
+    """The strategy's decision records (decisions/), sorted by date, then id."""
     inputs: list[Input]
-    """Advisors' inputs on the strategy (inputs.yml), sorted by date, then id."""
+    """Advisors' inputs on the strategy (inputs/), sorted by date, then id."""

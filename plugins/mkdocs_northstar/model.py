@@ -76,7 +76,7 @@ def _one_decider(value: Any) -> Any:
         raise PydanticCustomError(
             "NS205",
             "decided_by names {count} people; a strategy decision has one decider, the strategy's owner: "
-            "direction decided by a group is crowdsourced, not led (record the others' views in inputs.yml)",
+            "direction decided by a group is crowdsourced, not led (record the others' views as inputs, in inputs/)",
             {"count": len(value)},
         )
     return value
@@ -649,10 +649,11 @@ class Issues(Model):
 
 
 class Decision(Model):
-    """One decision about the strategy, by its owner: a change of direction, or a reaffirmation."""
+    """`decisions/<id>.yml`: one decision about the strategy, by its owner: a change of direction,
+    or a reaffirmation. One file each, so that two decisions in two pull requests never conflict."""
 
     id: Annotated[Id, KEY]
-    """A stable id, unique in decisions.yml; its page's address."""
+    """A stable id, unique among the decisions (name the file after it); its page's address."""
     title: Annotated[Str, SHOWN]
     """The decision, in one line."""
     date: Annotated[date, SHOWN]
@@ -666,7 +667,7 @@ class Decision(Model):
     options: Annotated[list[Str], SHOWN] = []
     """The options considered, the one chosen among them."""
     inputs: Annotated[list[Ref], REF] = []
-    """The ids of the inputs (inputs.yml) weighed."""
+    """The ids of the inputs (inputs/) weighed."""
     decision: Annotated[Text, PROSE] = ""
     """What was decided, and why (Markdown)."""
     adds: Annotated[list[Ref], REF] = []
@@ -686,13 +687,6 @@ class Decision(Model):
         return [*self.adds, *self.changes, *self.removes, *self.keeps]
 
 
-class Decisions(Model):
-    """`decisions.yml` (optional): the strategy's decision records, oldest first."""
-
-    decisions: Annotated[list[Decision], ITEMS] = []
-    """Every decision about the strategy; none is ever deleted."""
-
-
 class Advisor(Model):
     """Someone outside the company whose view was asked for."""
 
@@ -703,10 +697,11 @@ class Advisor(Model):
 
 
 class Input(Model):
-    """An advisor's input on the strategy: a pressure test, a risk or an alternative. Never a decision."""
+    """`inputs/<id>.yml`: an advisor's input on the strategy: a pressure test, a risk or an
+    alternative. Never a decision."""
 
     id: Annotated[Id, KEY]
-    """A stable id, unique in inputs.yml."""
+    """A stable id, unique among the inputs (name the file after it)."""
     date: Annotated[date, SHOWN]
     """The day it was given."""
     by: Annotated[Ref | None, REF] = None
@@ -725,13 +720,6 @@ class Input(Model):
         if (self.by is None) == (self.advisor is None):
             raise PydanticCustomError("NS111", "name who gave it: `by` (a person id) or `advisor` (name and role)")
         return self
-
-
-class Inputs(Model):
-    """`inputs.yml` (optional): what advisors said about the strategy."""
-
-    inputs: Annotated[list[Input], ITEMS] = []
-    """Every input given; none is ever deleted."""
 
 
 # --- settings ------------------------------------------------------------------------------------
@@ -814,8 +802,8 @@ FILE_MODELS: dict[str, type[Model]] = {
     "execution": TeamPeriod,
     "northstar": Settings,
     "issues": Issues,
-    "decisions": Decisions,
-    "inputs": Inputs,
+    "decision": Decision,
+    "input": Input,
 }
 """Each kind of plan file and the model that validates it."""
 
@@ -831,12 +819,22 @@ class Plan(BaseModel):
     people: People | None = None
     teams: Teams | None = None
     issues: Issues | None = None
-    decisions: Decisions | None = None
-    inputs: Inputs | None = None
+    decision_files: tuple[tuple[Path, Decision], ...] = ()
+    """Each valid decision record (decisions/<id>.yml), in path order."""
+    input_files: tuple[tuple[Path, Input], ...] = ()
+    """Each valid input (inputs/<id>.yml), in path order."""
     execution: tuple[tuple[Path, TeamPeriod], ...] = ()
     settings: Settings = Settings()
     complete: bool = True
     """False when any plan file failed to load: cross-file checks then stay quiet."""
+
+    @property
+    def decisions(self) -> list[Decision]:
+        return [d for _, d in self.decision_files]
+
+    @property
+    def inputs(self) -> list[Input]:
+        return [i for _, i in self.input_files]
 
     def quarters(self) -> list[tuple[Year, Quarter]]:
         """Every quarter with its year, in calendar order."""

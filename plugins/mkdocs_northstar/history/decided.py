@@ -38,10 +38,10 @@ def decided(old: Plan | None, new: Plan) -> tuple[tuple[str, ...], tuple[str, ..
     """(the ids of the decision records `new` adds to `old`, the strategy items `new` changes that no
     added record names: a change, by the strategy's owner, whose `decision` says what was decided).
     A plan just created decides nothing."""
-    if old is None or (old.strategy is new.strategy and old.decisions is new.decisions):
+    if old is None or (old.strategy is new.strategy and old.decision_files == new.decision_files):
         return (), ()
-    before = {d.id for d in old.decisions.decisions} if old.decisions else set()
-    added = [d for d in (new.decisions.decisions if new.decisions else []) if d.id not in before]
+    before = {d.id for d in old.decisions}
+    added = [d for d in new.decisions if d.id not in before]
     owner = new.strategy.owner if new.strategy else None
     by_owner = [d for d in added if d.kind == "change" and d.decided_by == owner and d.decision.strip()]
     named = {i for d in by_owner for i in (*d.adds, *d.changes, *d.removes)}

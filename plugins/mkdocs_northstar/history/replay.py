@@ -16,7 +16,7 @@ from typing import Any
 
 from mkdocs_northstar.history.gitlog import FileChange
 from mkdocs_northstar.load.items import Parts
-from mkdocs_northstar.load.plan import REQUIRED, Parsed, assemble_plan, file_kind, parse_file
+from mkdocs_northstar.load.plan import RECORD_DIRS, REQUIRED, Parsed, assemble_plan, file_kind, parse_file
 from mkdocs_northstar.model import Model, Plan, TeamPeriod
 
 
@@ -42,6 +42,8 @@ class Replay:
         self._errors = 0
         self._singles: dict[str, set[str]] = {}
         self._invalid_execution = 0
+        self._records: dict[str, _File] = {}
+        """Decision records and inputs, one file each, by plan-relative path (a plan has a few)."""
         self._execution: list[tuple[Path, TeamPeriod]] | None = []
         """Valid team files in path order; None when a file came or went (sorted again on demand)."""
         self._at: dict[str, int] = {}
@@ -63,6 +65,7 @@ class Replay:
         other._errors = self._errors
         other._singles = {kind: set(paths) for kind, paths in self._singles.items()}
         other._invalid_execution = self._invalid_execution
+        other._records = dict(self._records)
         other._execution = list(self._execution) if self._execution is not None else None
         other._at = dict(self._at)
         other._places = self._places  # the same paths have the same places
@@ -100,7 +103,8 @@ class Replay:
             valid = [f for _, f in sorted(self.files.items()) if _valid_work(f)]
             self._execution = [(f.path, f.model) for f in valid if isinstance(f.model, TeamPeriod)]
             self._at = {f.rel: i for i, f in enumerate(valid)}
-        return assemble_plan(self.root, single, self._execution, complete=complete), errors
+        records = [(f.path, f.model) for _, f in sorted(self._records.items()) if f.model is not None]
+        return assemble_plan(self.root, single, [*self._execution, *records], complete=complete), errors
 
     def _place(self, rel_text: str) -> tuple[str | None, Path]:
         """The kind and full path of a plan-relative path (a history names the same few thousand)."""
@@ -133,6 +137,12 @@ class Replay:
         self._errors += sign * entry.errors
         if entry.kind == "execution":
             self._invalid_execution += sign * (not isinstance(entry.model, TeamPeriod))
+        elif entry.kind in RECORD_DIRS.values():
+            self._invalid_execution += sign * (entry.model is None)
+            if sign > 0:
+                self._records[rel] = entry
+            else:
+                self._records.pop(rel, None)
         elif entry.kind != "unknown":
             paths = self._singles.setdefault(entry.kind, set())
             if sign > 0:

@@ -46,7 +46,7 @@ class Revision:
     problems: int = 0
     """Errors that made the plan unreadable at this revision (0 when valid)."""
     decided: tuple[str, ...] = ()
-    """The ids of the decision records (decisions.yml) this revision adds."""
+    """The ids of the decision records (decisions/) this revision adds."""
     undecided: tuple[str, ...] = ()
     """The strategy items it changes that no decision record it adds names (by the owner, a change)."""
 

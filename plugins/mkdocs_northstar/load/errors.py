@@ -27,8 +27,6 @@ ITEM_NAMES = {
     "people": "person",
     "teams": "team",
     "issues": "issue",
-    "decisions": "decision",
-    "inputs": "input",
     "objectives": "objective",
     "key_results": "key result",
     "rocks": "rock",
@@ -46,6 +44,8 @@ def describe_error(error: ErrorDetails, kind: str, model_cls: type[BaseModel], d
     kind_of_error = error["type"]
     name = str(loc[-1]) if loc else "file"
     where = _where(data, loc[:-1])
+    if not where and kind in ("decision", "input") and isinstance(data, dict) and isinstance(data.get("id"), str):
+        where = f"{kind} {data['id']!r}: "  # a file that is one record: name it, as a list names its items
     value = error.get("input")
     if kind_of_error == "extra_forbidden":
         fields = _fields_at(model_cls, loc[:-1])

@@ -16,10 +16,12 @@ from mkdocs_northstar import collector
 from mkdocs_northstar.load.errors import describe_error
 from mkdocs_northstar.load.items import Parts
 from mkdocs_northstar.load.yamlfile import Document, Loc, read_yaml, tag_memo
-from mkdocs_northstar.model import FILE_MODELS, Model, Plan, Settings, TeamPeriod
+from mkdocs_northstar.model import FILE_MODELS, Decision, Input, Model, Plan, Settings, TeamPeriod
 from mkdocs_northstar.problems import Problem, did_you_mean, problem
 
-SINGLE_FILES = ("strategy", "company", "people", "teams", "northstar", "issues", "decisions", "inputs")
+SINGLE_FILES = ("strategy", "company", "people", "teams", "northstar", "issues")
+RECORD_DIRS = {"decisions": "decision", "inputs": "input"}
+"""Folders of records, one file each (`decisions/<id>.yml`), and the kind of file they hold."""
 REQUIRED = ("strategy", "company", "people", "teams")
 EXECUTION_DIR = "execution"
 SCHEMA_DIR = "schema"
@@ -152,6 +154,8 @@ def file_kind(rel: PurePosixPath) -> str | None:
         return None
     if rel.parts[0] == EXECUTION_DIR and len(rel.parts) > 1:
         return "execution"
+    if rel.parts[0] in RECORD_DIRS and len(rel.parts) == 2:
+        return RECORD_DIRS[rel.parts[0]]
     if len(rel.parts) == 1 and rel.stem in SINGLE_FILES:
         return rel.stem
     return None if rel.parts[0] == SCHEMA_DIR else "unknown"
@@ -168,7 +172,7 @@ def classify_paths(root: Path, rel_paths: Iterable[str]) -> tuple[dict[str, Path
         if kind is None:
             continue
         path = root.joinpath(*rel.parts)
-        if kind == "execution":
+        if kind in ("execution", *RECORD_DIRS.values()):  # a file of work, or a record: one of many
             execution.append(path)
         elif kind != "unknown":
             if kind in singles:
@@ -272,10 +276,11 @@ def _assemble(
         if model is None and kind != "northstar":
             invalid.append(path)  # (invalid settings fall back to the defaults; the plan itself is whole)
         parts[kind] = model
-    execution: list[tuple[Path, TeamPeriod]] = []
+    execution: list[tuple[Path, Model]] = []
     for path in execution_paths:
-        model = _load(path, "execution", docs, problems, parse)
-        if isinstance(model, TeamPeriod):
+        kind = file_kind(PurePosixPath(path.relative_to(root).as_posix())) or "execution"
+        model = _load(path, kind, docs, problems, parse)
+        if model is not None:
             execution.append((path, model))
         else:
             invalid.append(path)
@@ -285,12 +290,14 @@ def _assemble(
 
 
 def assemble_plan(
-    root: Path, singles: Mapping[str, Any], execution: Sequence[tuple[Path, TeamPeriod]], *, complete: bool
+    root: Path, singles: Mapping[str, Any], execution: Sequence[tuple[Path, Model]], *, complete: bool
 ) -> Plan:
     """The plan made of already-validated parts, as loading and history replay both make it.
 
     `singles` maps 'strategy', 'company', 'people', 'teams', 'northstar' and 'issues' to their models (None
     or absent where a file is missing or invalid; invalid settings fall back to the defaults).
+    `execution` holds the files of which there are many, in path order: each team's work for a
+    quarter, and each decision record and input.
     """
     settings = singles.get("northstar")
     return Plan.model_construct(  # every part is an already-validated model: no second validation
@@ -300,9 +307,9 @@ def assemble_plan(
         people=singles.get("people"),
         teams=singles.get("teams"),
         issues=singles.get("issues"),
-        decisions=singles.get("decisions"),
-        inputs=singles.get("inputs"),
-        execution=tuple(execution),
+        decision_files=tuple((p, m) for p, m in execution if isinstance(m, Decision)),
+        input_files=tuple((p, m) for p, m in execution if isinstance(m, Input)),
+        execution=tuple((p, m) for p, m in execution if isinstance(m, TeamPeriod)),
         settings=settings if isinstance(settings, Settings) else Settings(),
         complete=complete,
     )

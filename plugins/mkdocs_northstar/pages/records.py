@@ -50,8 +50,7 @@ def build_records(plan: Plan, urls: Urls, *, pages: bool, strategy_page: str) ->
     """The plan's decision records and inputs; `pages`: whether each decision has its page."""
     names = {p.id: p.name for p in plan.people.people} if plan.people is not None else {}
     inputs = []
-    given = plan.inputs.inputs if plan.inputs is not None else []
-    decisions = plan.decisions.decisions if plan.decisions is not None else []
+    given, decisions = plan.inputs, plan.decisions
     weighed_by: dict[str, list[Decision]] = defaultdict(list)
     for decision in decisions:
         for ident in decision.inputs:

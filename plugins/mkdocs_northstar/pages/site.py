@@ -294,7 +294,7 @@ class _Pages:
     def decisions(self, *_: object) -> None:
         """A page for each decision about the strategy, and their index, newest first."""
         plan = self.report.plan
-        if plan.decisions is None or plan.strategy is None or self.options.archived is not None:
+        if not plan.decisions or plan.strategy is None or self.options.archived is not None:
             return
         records, labels, views = self.records(), self.labels, self.views
         index_path = self.urls.path("decisions")  # decisions/index.md would be taken for the Plan section's index

@@ -11,6 +11,7 @@ from mkdocs_northstar.history.decided import STRATEGY_FIELDS
 from mkdocs_northstar.index import SUPPORTABLE, Key, Kind
 from mkdocs_northstar.load.plan import EXECUTION_DIR
 from mkdocs_northstar.load.yamlfile import Loc
+from mkdocs_northstar.model import Decision, Input
 from mkdocs_northstar.problems import Problem, did_you_mean
 from mkdocs_northstar.rules.context import Context
 
@@ -118,36 +119,31 @@ STRATEGY_ITEMS: tuple[Kind, ...] = ("north-star", "value", "target", "choice", "
 def _records(ctx: Context) -> Iterator[Problem]:
     """Decision records and advisors' inputs: unique ids, and every name they use declared."""
     plan = ctx.plan
-    inputs = plan.inputs.inputs if plan.inputs is not None else []
-    if plan.inputs is not None:
-        path = ctx.path("inputs")
-        yield from _unique(ctx, path, "inputs", "input", [i.id for i in inputs])
-        for i, given in enumerate(inputs):
-            if given.by is not None:
-                yield from _ref(ctx, path, ("inputs", i, "by"), given.by, ["person"], noun="person")
-            for a, item in enumerate(given.about if plan.strategy is not None else []):  # else: reported there
-                yield from _strategy_item(ctx, path, ("inputs", i, "about", a), item)
-    if plan.decisions is None:
-        return
-    path, known = ctx.path("decisions"), {i.id for i in inputs}
-    decisions = plan.decisions.decisions
-    yield from _unique(ctx, path, "decisions", "decision", [d.id for d in decisions])
+    items = plan.strategy is not None  # else the strategy's own problems are reported, not these
+    yield from _unique_ids(ctx, "input", plan.input_files)
+    for path, given in plan.input_files:
+        if given.by is not None:
+            yield from _ref(ctx, path, ("by",), given.by, ["person"], noun="person")
+        for a, item in enumerate(given.about if items else []):
+            yield from _strategy_item(ctx, path, ("about", a), item)
+    known = {i.id for i in plan.inputs}
     owner = plan.strategy.owner if plan.strategy is not None else None
-    for d, decision in enumerate(decisions):
-        yield from _ref(ctx, path, ("decisions", d, "decided_by"), decision.decided_by, ["person"], noun="person")
+    yield from _unique_ids(ctx, "decision", plan.decision_files)
+    for path, decision in plan.decision_files:
+        yield from _ref(ctx, path, ("decided_by",), decision.decided_by, ["person"], noun="person")
         if owner is not None and decision.decided_by != owner:
             msg = (
                 f"decision {decision.id!r} was decided by {decision.decided_by!r}, but the strategy's owner is "
-                f"{owner!r}: the owner decides the direction, others give inputs (inputs.yml)"
+                f"{owner!r}: the owner decides the direction, others give inputs (inputs/)"
             )
-            yield ctx.problem("NS315", path, ("decisions", d, "decided_by"), msg)
+            yield ctx.problem("NS315", path, ("decided_by",), msg)
         for n, ident in enumerate(decision.inputs):
             if ident not in known:
-                msg = f"unknown input {ident!r}{did_you_mean(ident, known)}; inputs are listed in inputs.yml"
-                yield ctx.problem("NS202", path, ("decisions", d, "inputs", n), msg)
-        for field in ("adds", "changes", "keeps") if plan.strategy is not None else ():
+                msg = f"unknown input {ident!r}{did_you_mean(ident, known)}; each input is a file in inputs/"
+                yield ctx.problem("NS202", path, ("inputs", n), msg)
+        for field in ("adds", "changes", "keeps") if items else ():
             for n, item in enumerate(getattr(decision, field)):
-                yield from _strategy_item(ctx, path, ("decisions", d, field, n), item)
+                yield from _strategy_item(ctx, path, (field, n), item)
 
 
 def _strategy_item(ctx: Context, path: Path, loc: Loc, ident: str) -> Iterator[Problem]:
@@ -156,12 +152,13 @@ def _strategy_item(ctx: Context, path: Path, loc: Loc, ident: str) -> Iterator[P
         yield from _ref(ctx, path, loc, ident, STRATEGY_ITEMS, noun="strategy item")
 
 
-def _unique(ctx: Context, path: Path, key: str, noun: str, ids: list[str]) -> Iterator[Problem]:
-    seen: set[str] = set()
-    for i, ident in enumerate(ids):
-        if ident in seen:
-            yield ctx.problem("NS201", path, (key, i, "id"), f"{noun} {ident!r} is listed twice")
-        seen.add(ident)
+def _unique_ids(ctx: Context, noun: str, files: Sequence[tuple[Path, Decision | Input]]) -> Iterator[Problem]:
+    seen: dict[str, Path] = {}
+    for path, record in files:
+        first = seen.setdefault(record.id, path)
+        if first != path:
+            msg = f"{noun} {record.id!r} is also the id of {first.as_posix()}; each {noun} has its own id"
+            yield ctx.problem("NS201", path, ("id",), msg)
 
 
 def _work_files(ctx: Context) -> Iterator[Problem]:
