@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +19,7 @@ from mkdocs_northstar.model import Quarter, Year
 from mkdocs_northstar.reviews import month_review, quarter_review, week_review, weeks_of
 from mkdocs_northstar.rules import current_period
 
-from tests.conftest import CASES
+from tests.conftest import CASES, ROOT
 from tests.site_helpers import article, copy_project, mkdocs, northstar
 
 AS_OF = dt.date(2026, 11, 24)  # the day copy_project commits the example: the site's as-of day
@@ -322,3 +324,31 @@ def test_an_issue_names_people_and_teams_that_exist_and_is_not_solved_before_it_
     assert [(code, line) for code, line, _ in found] == [("NS202", 2), ("NS202", 2), ("NS211", 3)]
     assert "unknown person 'annna' (did you mean 'ana'?)" in found[0][2] + found[1][2]
     assert "unknown team 'sals' (did you mean 'sales'?)" in found[0][2] + found[1][2]
+
+
+def test_a_company_of_a_hundred_teams_gets_a_week_it_can_meet_over(tmp_path: Path) -> None:
+    """Each list shows its first 40 lines and says how many more there are, counted from the same
+    review the JSON holds whole; a team-by-team table says where they are."""
+    generated = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "generate.py"), "--size", "M", "--out", str(tmp_path / "m")],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert generated.returncode == 0, generated.stderr
+    project = tmp_path / "m"
+    args = ("review", "plan", "--week", "2026-W46", "--as-of", "2026-11-20")
+    whole = json.loads(northstar(*args, "--format", "json", cwd=project).stdout)
+    moved = len(whole["moved"])
+    assert moved > 40 and len(whole["teams"]) > 40
+    assert sum(t["moved"] for t in whole["teams"]) == moved
+    markdown = northstar(*args, "--format", "markdown", cwd=project).stdout
+    assert "A large plan: each list shows its first 40 lines" in markdown
+    listed = [
+        line for line in markdown.split("\n## What moved")[1].split("\n## ")[0].splitlines() if line.startswith("- 20")
+    ]
+    assert len(listed) == 40
+    assert f"- _and {moved - 40} more, on their teams' pages_" in markdown
+    rows = markdown.split("\n## Team by team")[1].split("\n## ")[0]
+    assert rows.count("\n| Team ") == 1 + 40 and f"and {len(whole['teams']) - 40} more teams" in rows

@@ -115,6 +115,18 @@ class Silent(_Out):
     key_results: list[Item]
 
 
+class TeamWeek(_Out):
+    """One team's share of a week's review: how many lines of each list are its own."""
+
+    team: str
+    moved: int = 0
+    attention: int = 0
+    kpis_off: int = 0
+    rocks_due: int = 0
+    silent: int = 0
+    """Key results of the team with no check-in for `stale_days`."""
+
+
 class _Reviewed(_Out):
     """What every review says first: the span it covers, the day it is judged at, its quarter."""
 
@@ -140,6 +152,9 @@ class WeekReview(_Reviewed):
     """The issues list's open issues on that day, highest priority first, oldest first within it."""
     solved: list[Issue] = []
     """The issues solved during the week."""
+    teams: list[TeamWeek] = []
+    """Each team with something in the lists above, most needing attention first: what a page that
+    cannot list everything (a company of a thousand teams) shows instead, with each team's link."""
 
 
 class Trend(_Out):
@@ -324,6 +339,8 @@ def week_review(
     still_open.sort(key=lambda i: (_PRIORITY[i.priority], i.raised))
     moved.sort(key=lambda m: (m.item.team, m.date))  # grouped by team on the page, each oldest first
     rocks_due.sort(key=lambda r: r.due)
+    silent_items = [i for items in silent.values() for i in items]
+    teams = _teams_of(moved, attention, kpis_off, rocks_due, silent_items)
     return WeekReview(
         span=week,
         as_of=day,
@@ -337,7 +354,25 @@ def week_review(
         stale_days=plan.settings.stale_days,
         issues=still_open,
         solved=[i for i in raised if i.solved is not None and i.solved in week and i.solved <= day],
+        teams=teams,
     )
+
+
+def _teams_of(
+    moved: list[Moved], attention: list[Attention], kpis: list[KpiOff], rocks: list[RockDue], silent: list[Item]
+) -> list[TeamWeek]:
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for field, items in (
+        ("moved", [m.item for m in moved]),
+        ("attention", [a.item for a in attention]),
+        ("kpis_off", [k.item for k in kpis]),
+        ("rocks_due", [r.item for r in rocks]),
+        ("silent", silent),
+    ):
+        for item in items:
+            counts[item.team][field] += 1
+    ranked = sorted(counts.items(), key=lambda tc: (-tc[1]["attention"], -tc[1]["kpis_off"], tc[0]))
+    return [TeamWeek(team=team, **dict(c)) for team, c in ranked]
 
 
 def _moved(item: Item, unit: str, check_ins: list[CheckIn], span: Span, day: date) -> list[Moved]:

@@ -203,6 +203,19 @@ LABELS: dict[str, str] = {
     "month_of": "Month %s",
     "review_span": "%s to %s, as of %s",
     "moved": "What moved",
+    "review_cut": (
+        "A large plan: each list shows its first %s lines and says how many more there are; "
+        "each team's page has its own."
+    ),
+    "team_by_team": "Team by team",
+    "col_team": "Team",
+    "col_moved": "Check-ins",
+    "col_attention": "Needs attention",
+    "col_kpis_off": "KPIs off target",
+    "col_rocks_due": "Rocks due",
+    "col_silent": "No check-in",
+    "more_on_team_pages": "and %s more, on their teams' pages",
+    "more_teams": "and %s more teams",
     "nothing_moved": "No check-ins dated in this span.",
     "attention": "Needs attention",
     "all_on_track": "Every key result with data is in the top band.",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import sys
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
 from typing import Any
@@ -16,6 +17,20 @@ from mkdocs_northstar.reviews import Item, Review, month_review, quarter_review,
 
 TEMPLATES = {"week": "review-week.md.jinja", "month": "review-month.md.jinja", "quarter": "review-quarter.md.jinja"}
 """The template of each kind of review."""
+
+LIST_LIMIT = 40
+"""The most lines a review of a large plan lists in each of its sections. A company of a thousand
+teams has thousands of check-ins a week: its page lists the first ones, says how many more there
+are, and shows team by team where they are (each team's page has its own)."""
+LARGE_PLAN = 50
+"""A plan of more teams than this is large: its reviews list at most `LIST_LIMIT` lines a section.
+A smaller company's meeting goes through every line, however many there are."""
+
+
+def list_limit(views: Views) -> int:
+    """How many lines a review lists in each section: all of them, unless the plan is large."""
+    return LIST_LIMIT if len(views.teams) > LARGE_PLAN else sys.maxsize
+
 
 ReviewPage = tuple[str, str, str, Callable[[], dict[str, Any]], bool]
 """(path, title, template, its context, whether it is in the navigation). The context is worked
@@ -75,7 +90,7 @@ def review_pages(
     if quarter is None:
         return
     urls, bands = views.urls, tuple(views.bands)
-    shared = {**review_links(views), "plain": False}
+    shared = {**review_links(views), "plain": False, "limit": list_limit(views)}
 
     def closing() -> dict[str, Any]:
         review = quarter_review(plan, views.index, quarter, as_of, year=views.year)
@@ -128,6 +143,7 @@ def review_markdown(
     context: dict[str, Any] = {
         **review_links(views, mention=mention),
         "plain": True,
+        "limit": list_limit(views),
         "review": review,
         "heading": heading,
         "past_weeks": [],
