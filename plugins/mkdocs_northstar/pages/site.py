@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
-from functools import partial
+from functools import cached_property, partial
 from itertools import pairwise
 from typing import Any
 
@@ -280,11 +280,12 @@ class _Pages:
             "serving": serving,
             "alignment_link": alignment_link,
             "review_due": review_due,
-            "records": self.records(),
+            "records": self.records,
         }
         self.page(path, labels["strategy"], "strategy.md.jinja", **context)
         self.nav.append(NavItem(labels["strategy"], path))
 
+    @cached_property
     def records(self) -> Records:
         """The decision records and inputs, linked to the pages this site has."""
         strategy_page = self.urls.path("strategy") if "strategy" in self.options.pages else ""
@@ -296,7 +297,7 @@ class _Pages:
         plan = self.report.plan
         if not plan.decisions or plan.strategy is None or self.options.archived is not None:
             return
-        records, labels, views = self.records(), self.labels, self.views
+        records, labels, views = self.records, self.labels, self.views
         index_path = self.urls.path("decisions")  # decisions/index.md would be taken for the Plan section's index
         self.page(index_path, labels["decisions"], "decisions.md.jinja", records=records)
 
@@ -411,7 +412,7 @@ class _Pages:
         if history is None:
             return
         path = self.urls.path("changes")
-        recorded = {d.decision.id: d.link for d in self.records().decisions}
+        recorded = {d.decision.id: d.link for d in self.records.decisions}
 
         def decision(ident: str) -> Link:
             """A decision record by id: its page, or its id when the plan no longer has it."""
@@ -432,7 +433,7 @@ class _Pages:
         for done, (quarter, commit, plan) in enumerate(past, 1):
             if self.options.progress is not None:
                 self.options.progress("building the archive", done, len(past))
-            frozen_urls = Urls("/".join(p for p in (urls.prefix, "archive", quarter.id) if p), urls.directory_urls)
+            frozen_urls = _under(urls, "archive", quarter.id)
             archived = Archived(
                 quarter.name or quarter.id,
                 commit,
