@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from mkdocs_northstar.history.decided import decided
+from mkdocs_northstar.history.decided import decided, strategy_ids
 from mkdocs_northstar.history.diff import diff_plans
 from mkdocs_northstar.model import Plan, Strategy
 from mkdocs_northstar.writes import write_atomic
@@ -62,7 +62,7 @@ def _entry(
     ident: str, day: date, strategies: tuple[Strategy | None, Strategy], items: tuple[str, ...], said: list[str]
 ) -> list[str]:
     old, new = strategies
-    before, after = _ids(old), _ids(new)
+    before, after = strategy_ids(old), strategy_ids(new)
     adds = [i for i in items if i in after and i not in before]
     removes = [i for i in items if i in before and i not in after]
     changes = [i for i in items if i not in adds and i not in removes]
@@ -82,14 +82,6 @@ def _entry(
     lines += [f"{key}: [{', '.join(ids)}]" for key, ids in named if ids]
     lines.append("revisit_when: []       # the signals that would make the owner look again")
     return lines
-
-
-def _ids(strategy: Strategy | None) -> set[str]:
-    if strategy is None:
-        return set()
-    sections = ("values", "targets", "where_to_play", "how_to_win", "not_doing", "talent")
-    ids = {i.id for s in sections for i in getattr(strategy, s)}
-    return ids | ({strategy.north_star.id} if strategy.north_star else set())
 
 
 def _fresh(ident: str, taken: set[str]) -> str:

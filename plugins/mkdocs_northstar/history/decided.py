@@ -29,6 +29,14 @@ def changed_items(old: Strategy | None, new: Strategy | None) -> list[str]:
     return out
 
 
+def strategy_ids(strategy: Strategy | None) -> set[str]:
+    """The ids of the strategy's items: its north star and every item of its lists."""
+    if strategy is None:
+        return set()
+    ids = {i.id for section in _SECTIONS for i in getattr(strategy, section)}
+    return ids | ({strategy.north_star.id} if strategy.north_star else set())
+
+
 def _ids(after: dict[str, object], before: dict[str, object]) -> Iterator[str]:
     yield from after
     yield from (ident for ident in before if ident not in after)
