@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -75,14 +76,19 @@ def judged_as_of(state: git.PlanState) -> date:
 
 
 def check_plan(
-    root: Path, *, as_of: date | None = None, period: str | None = None, cache: FileCache | None = None
+    root: Path,
+    *,
+    as_of: date | None = None,
+    period: str | None = None,
+    cache: FileCache | None = None,
+    edits: Mapping[Path, bytes] | None = None,
 ) -> Report:
-    """Load and check the plan under `root`.
+    """Load and check the plan under `root` (with `edits`, some files as they would be after an edit).
 
     Raises:
         UsageError: `period` names no quarter of the plan.
     """
-    loaded = load_plan(root, cache)
+    loaded = load_plan(root, cache, edits=edits)
     if period is not None and loaded.plan.company is not None:
         quarters = [q.id for _, q in loaded.plan.quarters()]
         if period not in quarters:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import difflib
 import json
 import os
 import sys
@@ -17,9 +18,10 @@ import yaml
 
 from mkdocs_northstar.build import STYLESHEET, STYLESHEET_PATH, Builder, Settings, terminal_progress
 from mkdocs_northstar.check import Report, UsageError, check_plan, judged_as_of, plan_version
+from mkdocs_northstar.checkin import ROCK_STATUSES, CheckInError, Reported, Update, check_in
 from mkdocs_northstar.dates import parse_day, parse_month, parse_week, pinned_day, today, week_of
 from mkdocs_northstar.decide import DecideError, draft_decision
-from mkdocs_northstar.export import export_csv, export_json
+from mkdocs_northstar.export import export_checkins, export_csv, export_json
 from mkdocs_northstar.git import GitError, changed_files
 from mkdocs_northstar.history.changes import Change, changes_direction, classify
 from mkdocs_northstar.history.decided import decided
@@ -40,7 +42,8 @@ from mkdocs_northstar.reviews import Review, month_review, quarter_review, week_
 from mkdocs_northstar.rules import current_period
 from mkdocs_northstar.scaffold import scaffold
 from mkdocs_northstar.schema import KINDS, dump, export_schema, plan_schema, schema_for, write_schemas
-from mkdocs_northstar.writes import UnsafeOutputError, inner_path, inside, write_atomic
+from mkdocs_northstar.updates import UpdateError, read_csv, read_form, update_from
+from mkdocs_northstar.writes import UnsafeOutputError, inner_path, inside, write_all, write_atomic
 
 
 def _date(text: str) -> date:
@@ -89,7 +92,12 @@ def get_parser() -> argparse.ArgumentParser:
 
     export = sub.add_parser("export", help="the resolved plan with derived progress, as JSON or CSV")
     export.add_argument("plan_dir", nargs="?", default="plan", type=Path, help="the plan folder (default: plan)")
-    export.add_argument("--format", choices=["json", "csv"], default="json")
+    export.add_argument(
+        "--format",
+        choices=["json", "csv", "checkins"],
+        default="json",
+        help="json (plan.json), csv (a row per key result) or checkins (the template for checkin --from-csv)",
+    )
     export.add_argument("--out", type=Path, help="write to this file (default: standard output)")
     export.add_argument("--as-of", type=_date, help="judge dates as of this day (default: the last commit)")
     export.add_argument("--period", help="the current quarter (default: the one containing --as-of)")
@@ -142,10 +150,42 @@ def _rhythm_parsers(sub: Any) -> None:
     start.add_argument("quarter", help="the quarter's id, e.g. 2027-q1 (added to company.yml when missing)")
     start.add_argument("plan_dir", nargs="?", default="plan", type=Path, help="the plan folder (default: plan)")
 
+    _checkin_parser(sub)
+
     decide = sub.add_parser("decide", help="a decision record for the strategy items this branch changes, to fill in")
     decide.add_argument("rev_a", nargs="?", help="base revision (default: where this branch left the default branch)")
     decide.add_argument("--plan-dir", type=Path, default=Path("plan"), help="the plan folder (default: plan)")
     decide.add_argument("--as-of", type=_date, help="the decision's date (default: today)")
+
+
+def _checkin_parser(sub: Any) -> None:
+    checkin = sub.add_parser(
+        "checkin",
+        help="report a key result's or KPI's value, or a rock's status, without editing YAML",
+        description="Add a check-in to the plan: the lines it adds are the only change to the file, and an "
+        "update the checks would reject is refused before anything is written.",
+    )
+    checkin.add_argument("id", nargs="?", help="the id of the key result, KPI or rock")
+    checkin.add_argument("value", nargs="?", help="the value now: 42, 3.5, 1,200, 27.5%%")
+    checkin.add_argument("--confidence", help="how likely the target is to be hit: 0 to 1, or a percentage (70%%)")
+    checkin.add_argument("--note", help="a comment on the update (Markdown)")
+    checkin.add_argument("--date", help="the day of the reading, YYYY-MM-DD (default: today)")
+    checkin.add_argument(
+        "--status", help=f"a rock's status ({', '.join(ROCK_STATUSES)}), or done for a milestone key result"
+    )
+    checkin.add_argument("--period", help="the quarter (default: the one holding the day)")
+    source = checkin.add_mutually_exclusive_group()
+    source.add_argument(
+        "--from-csv", type=Path, metavar="FILE", help="every row of a spreadsheet saved as CSV, all or none"
+    )
+    source.add_argument(
+        "--from-issue", type=Path, metavar="FILE", help="a submitted check-in issue form's body (- for standard input)"
+    )
+    checkin.add_argument("--plan-dir", type=Path, default=Path("plan"), help="the plan folder (default: plan)")
+    checkin.add_argument("--dry-run", action="store_true", help="show the change; write nothing")
+    checkin.add_argument(
+        "--message", type=Path, metavar="FILE", help="also write a commit message for the change to FILE"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -191,6 +231,8 @@ def _run(args: argparse.Namespace) -> int:
         return cmd_render(args.plan_dir, args.out, settings, nav=args.nav)
     if args.command == "new-quarter":
         return cmd_new_quarter(args.plan_dir, args.quarter)
+    if args.command == "checkin":
+        return cmd_checkin(args)
     if args.command == "decide":
         return cmd_decide(args.plan_dir, args.rev_a, args.as_of)
     if args.command == "review":
@@ -543,7 +585,10 @@ def cmd_export(plan_dir: Path, *, fmt: str, out: Path | None, as_of: date | None
     if _stopped_by_errors("export", report, "nothing exported"):
         return 1
     version = (state.commit + (f" ({state.date})" if state.date else "")) if state.commit else None
-    text = (export_csv if fmt == "csv" else export_json)(report, version=version, period=period)
+    if fmt == "checkins":
+        text = export_checkins(report, period=period)
+    else:
+        text = (export_csv if fmt == "csv" else export_json)(report, version=version, period=period)
     if out is None:
         sys.stdout.write(text)
         return 0
@@ -604,6 +649,86 @@ def cmd_review(
     else:
         sys.stdout.write(review_markdown(chosen, views, LABELS, Renderer(), mention=mention))
     return 0
+
+
+def cmd_checkin(args: argparse.Namespace) -> int:
+    """Add the updates the arguments, a CSV file or an issue form give; write them only if all pass."""
+    try:
+        as_of = pinned_day() or today()
+        updates, blank = _updates(args)
+    except (UpdateError, ValueError) as exc:
+        print(f"northstar checkin: {exc}", file=sys.stderr)
+        return 2
+    if not updates:
+        print(f"northstar checkin: nothing to check in: {_count(blank, 'row')}, all blank", file=sys.stderr)
+        return 1
+    try:
+        done = check_in(args.plan_dir, updates, as_of=as_of, period=args.period)
+    except CheckInError as exc:
+        print("northstar checkin: refused; nothing was written:", file=sys.stderr)
+        print("".join(f"  {line}\n" for line in exc.lines), end="", file=sys.stderr)
+        return 1
+    for changed in done.files:
+        shown = _shown(changed.path)
+        before, after = (b.decode("utf-8").splitlines(keepends=True) for b in (changed.before, changed.after))
+        sys.stdout.writelines(difflib.unified_diff(before, after, f"a/{shown}", f"b/{shown}"))
+    print("".join(f"{r.standing}\n" for r in done.reported), end="")
+    print("".join(f"{n}\n" for n in done.notices), end="")
+    if blank:
+        print(f"{_count(blank, 'blank row')} left out")
+    if not done.files:
+        print("No change: the plan already says so.")
+        return 0
+    if args.dry_run:
+        print("Nothing written (--dry-run).")
+        return 0
+    write_all({c.path: c.after for c in done.files})
+    print(f"Written: {', '.join(_shown(c.path) for c in done.files)}")
+    if args.message is not None:
+        write_atomic(args.message, _commit_message(done.reported).encode("utf-8"))
+    return 0
+
+
+def _commit_message(reported: list[Reported]) -> str:
+    """A subject naming the updates, then where each item stands and who owns it."""
+    subject = f"Check-in: {'; '.join(r.said for r in reported)}"
+    if len(subject) > 72:
+        teams = sorted({r.entry.team or "" for r in reported})
+        subject = f"Check-in: {_count(len(reported), 'update')} ({', '.join(teams)})"
+    body = "".join(f"- {r.standing}; owner {r.owner}\n" for r in reported)
+    return f"{subject}\n\n{body}"
+
+
+def _updates(args: argparse.Namespace) -> tuple[list[Update], int]:
+    """The updates to make, and how many rows of a spreadsheet were blank.
+
+    Raises:
+        UpdateError: something given cannot be read as an update.
+        ValueError: the clock's day cannot be read.
+    """
+    given = [args.id, args.value, args.confidence, args.note, args.date, args.status]
+    if (args.from_csv is not None or args.from_issue is not None) and any(p is not None for p in given):
+        raise UpdateError("give either an id and its update, or --from-csv or --from-issue, not both")
+    if args.from_csv is not None:
+        rows = read_csv(args.from_csv, _shown(args.from_csv))
+        if rows.errors:
+            raise UpdateError("nothing was written:\n  " + "\n  ".join(rows.errors))
+        return rows.updates, rows.blank
+    if args.from_issue is not None:
+        source = "the issue form" if str(args.from_issue) == "-" else _shown(args.from_issue)
+        body = sys.stdin.read() if str(args.from_issue) == "-" else args.from_issue.read_text(encoding="utf-8")
+        return [read_form(body, source)], 0
+    if args.id is None:
+        raise UpdateError("name the key result, KPI or rock: northstar checkin ID VALUE (or --from-csv FILE)")
+    parts = {"id": args.id, "value": args.value, "confidence": args.confidence, "note": args.note}
+    parts |= {"date": args.date, "status": args.status}
+    return [update_from({k: v for k, v in parts.items() if v is not None})], 0
+
+
+def _shown(path: Path) -> str:
+    """`path` as the user would type it: relative to the current folder when inside it."""
+    absolute = path.absolute()
+    return absolute.relative_to(Path.cwd()).as_posix() if absolute.is_relative_to(Path.cwd()) else path.as_posix()
 
 
 def cmd_decide(plan_dir: Path, rev_a: str | None, as_of: date | None) -> int:

@@ -207,8 +207,61 @@ def export_csv(
     return out.getvalue()
 
 
+CHECKIN_COLUMNS: Final = (
+    "team",
+    "id",
+    "what",
+    "title",
+    "owner",
+    "unit",
+    "target",
+    "last_value",
+    "last_check_in",
+    "value",
+    "confidence",
+    "note",
+    "date",
+    "status",
+)
+"""The check-in template's header: what the item is (read only), then what the owner fills in
+(`value`, `confidence`, `note`, `date`, `status`), the columns `northstar checkin --from-csv` reads.
+A rock's `target` is its due date and its `last_value` its status."""
+
+
+def export_checkins(report: Report, *, period: str | None = None) -> str:
+    """The check-in template: a row per open key result, KPI and rock of the quarter (default:
+    the one holding the report's as-of day), sorted by team, in the author's order, with the
+    columns the owner fills in left empty. A graded key result, a milestone done and a rock
+    done, missed or dropped are closed and left out."""
+    data = plan_export(report, period=period)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CHECKIN_COLUMNS)
+    for work in sorted((w for w in data.work if w.period == data.period), key=lambda w: w.team):
+        rows: list[list[object]] = []
+        for objective in work.objectives:
+            for kr in objective.key_results:
+                if kr.grade is None and not (kr.kind == "milestone" and kr.done is not None):
+                    what = "key result" if kr.kind == "number" else f"key result ({kr.kind})"
+                    last = kr.current if kr.kind != "milestone" else None
+                    rows.append([kr.id, what, kr.title, kr.owner, kr.unit, kr.target, last, kr.last_check_in])
+        for kpi in work.kpis:
+            rows.append([kpi.id, "KPI", kpi.title, kpi.owner, kpi.unit, kpi.target, kpi.current, kpi.last_check_in])
+        for rock in work.rocks:
+            if rock.status not in ("done", "missed", "dropped"):
+                rows.append([rock.id, "rock", rock.title, rock.owner, "", rock.due, rock.status, ""])
+        for row in rows:
+            writer.writerow([_cell(_whole(c)) for c in [work.team, *row, "", "", "", "", ""]])
+    return out.getvalue()
+
+
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 """How a spreadsheet knows a cell is a formula (or, after a tab or return, may take it for one)."""
+
+
+def _whole(value: object) -> object:
+    """A whole number without its `.0`, as the plan's author wrote it (40, not 40.0)."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 def _cell(value: object) -> object:

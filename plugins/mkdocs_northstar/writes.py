@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 
 
@@ -99,3 +100,24 @@ def write_atomic(path: Path, data: bytes) -> None:
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
+
+
+def write_all(files: Mapping[Path, bytes]) -> None:
+    """Write every file or none: each to a temporary file beside it first, and only when all are
+    written, each renamed over its target (a full disk half-way leaves every file as it was)."""
+    written: list[tuple[Path, Path]] = []
+    try:
+        for path, data in files.items():
+            temporary = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+            written.append((temporary, path))
+            try:
+                with temporary.open("xb") as f:
+                    f.write(data)
+            except OSError as exc:
+                raise OSError(exc.errno, exc.strerror, str(path)) from None
+    except BaseException:
+        for temporary, _ in written:
+            temporary.unlink(missing_ok=True)
+        raise
+    for temporary, path in written:
+        temporary.replace(path)

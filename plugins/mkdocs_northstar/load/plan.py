@@ -201,10 +201,12 @@ Parse = Callable[[Path, str], Parsed]
 
 @collector.paused()
 @tag_memo()
-def load_plan(root: Path, cache: FileCache | None = None) -> Loaded:
+def load_plan(root: Path, cache: FileCache | None = None, *, edits: Mapping[Path, bytes] | None = None) -> Loaded:
     """Load every plan file under `root`. Never raises for bad input: problems are returned.
 
-    With a `cache`, files unchanged since the last load are not read again.
+    With a `cache`, files unchanged since the last load are not read again. `edits` gives some
+    files' content as it would be after an edit (`northstar checkin` checks a change before it
+    writes it): those files are read from there, not from the disk.
     """
     if not root.is_dir():
         msg = "plan directory not found; pass the folder holding strategy.yml"
@@ -220,6 +222,8 @@ def load_plan(root: Path, cache: FileCache | None = None) -> Loaded:
     def parse(path: Path, kind: str) -> Parsed:
         if path in outside:
             return None, [], None
+        if edits is not None and path in edits:
+            return parse_file(path, kind, lambda: edits[path])
         parsed = cache.get(path, kind) if cache is not None else None
         if parsed is None:
             read: list[bytes] = []
