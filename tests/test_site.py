@@ -63,6 +63,21 @@ def test_every_team_objective_key_result_and_person_appears(example_site: Path) 
         assert article(example_site, f"people/{person.id}/").h1.get_text(strip=True).startswith(person.name)
 
 
+def test_a_person_page_gives_the_check_in_id_of_everything_they_report_on(example_site: Path) -> None:
+    """Owners who do not edit YAML find there the ids the check-in form and spreadsheet ask for."""
+    plan = load_plan(ROOT / "plan").plan
+    owned = {
+        item.id
+        for _, work in plan.execution
+        if work.period == "2026-q4"
+        for item in [*(k for o in work.objectives for k in o.key_results), *work.rocks, *work.kpis]
+        if item.owner == "marcus-bell"
+    }
+    body = article(example_site, "people/marcus-bell/")
+    shown = {c.get_text() for c in body.select(".ns-checkin-id code")}
+    assert len(owned) >= 2 and shown == owned
+
+
 def test_no_broken_internal_links(example_site: Path) -> None:
     assert broken_links(example_site) == []
 

@@ -71,6 +71,11 @@ LABELS: dict[str, str] = {
     "owns": "Owns",
     "leads": "Leads",
     "nothing_owned": "Owns nothing this period.",
+    "checkin_id": "Check-in id",
+    "checkin_ids": (
+        "To report where one of these stands, give its check-in id to the check-in form, "
+        "the check-in spreadsheet or northstar checkin."
+    ),
     "direction_up": "higher is better",
     "direction_down": "lower is better",
     "not-started": "not started",
