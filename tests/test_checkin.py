@@ -277,7 +277,7 @@ def test_the_form_script_commits_the_check_in_on_its_branch(tmp_path: Path) -> N
         "Check-in: sales-win-rate: 28.1, confidence 0.6, a note",
         "",
     ]
-    assert "- sales-win-rate: 28.1% (from 26 to 30%), 52% of the way; On track" in message
+    assert "- sales-win-rate: 28.1% (from 26 to 30%), 53% of the way; On track" in message
     assert "owner Marcus Bell (@marcusb)" in message
     assert "Reported-by: @raj\nCloses: #12" in message
     assert git("diff", "--name-only", "HEAD~1", cwd=project).split() == ["plan/execution/2026-q4/sales.yml"]

@@ -23,13 +23,14 @@ from pydantic import ValidationError
 
 from mkdocs_northstar.check import Report, check_plan
 from mkdocs_northstar.export import plan_export
-from mkdocs_northstar.exported import KeyResultExport, KpiExport, PlanExport, RockExport, TeamPeriodExport
+from mkdocs_northstar.exported import KeyResultExport, KpiExport, PlanExport, RockExport
 from mkdocs_northstar.index import Entry
 from mkdocs_northstar.load.plan import FileCache
 from mkdocs_northstar.load.yamlfile import Loc
 from mkdocs_northstar.model import KeyResult, Kpi, Rock, TeamPeriod
 from mkdocs_northstar.problems import Problem, did_you_mean, printable
 from mkdocs_northstar.progress import band as band_of
+from mkdocs_northstar.progress import expected_share, kr_achieved
 from mkdocs_northstar.rules.context import current_period
 from mkdocs_northstar.yamledit import Edit, EditError, append_item, set_value
 
@@ -410,7 +411,7 @@ def standing(report: Report, exported: PlanExport | None, entry: Entry) -> str:
     if entry.kind == "kpi":
         return _kpi_standing(next(k for k in work.kpis if k.id == entry.id))
     kr = next(k for o in work.objectives for k in o.key_results if k.id == entry.id)
-    return _kr_standing(kr, work, bands, report)
+    return _kr_standing(kr, report.index.entries[entry.key], bands, report)
 
 
 def _num(value: float | None, unit: str = "") -> str:
@@ -431,26 +432,35 @@ def _kpi_standing(kpi: KpiExport) -> str:
     return f"{kpi.id}: {_num(kpi.current, kpi.unit)} against {aim}: {met}"
 
 
-def _kr_standing(kr: KeyResultExport, work: TeamPeriodExport, bands: dict[str, str], report: Report) -> str:
+def _kr_standing(kr: KeyResultExport, entry: Entry, bands: dict[str, str], report: Report) -> str:
+    """A key result's standing, its percentages unrounded until printed, as its team page prints them."""
+    achieved = kr_achieved(entry.item, report.as_of)
     if kr.kind == "milestone":
         due = f" (due {kr.due})" if kr.due else ""
         said = f"done {kr.done}{due}" if kr.done else f"not done{due}"
     elif kr.kind == "hold":
         aim = ("≥ " if kr.direction == "up" else "≤ ") + _num(kr.target, kr.unit)
         said = f"{_num(kr.current, kr.unit)}, holding {aim}"
-        if kr.progress is not None:
-            said += f": held at {round(kr.progress * 100)}% of readings"
+        if achieved is not None:
+            said += f": held at {round(achieved * 100)}% of readings"
     else:
         said = f"{_num(kr.current, kr.unit)} (from {_num(kr.baseline)} to {_num(kr.target, kr.unit)})"
-        if kr.progress is not None:
-            said += f", {round(kr.progress * 100)}% of the way"
+        if achieved is not None:
+            said += f", {round(achieved * 100)}% of the way"
     if kr.progress is None:
         return f"{kr.id}: {said}; no progress yet (no value)"
     if kr.band is None or kr.score is None:
         return f"{kr.id}: {said}"
     status = bands.get(kr.band) or band_of(kr.score, report.plan.settings.score_bands).label
     judged = ""
-    if kr.kind == "number" and work.expected is not None:
-        judged = f" ({round(work.expected * 100)}% expected by {report.as_of}"
+    quarter = next((q for _, q in report.plan.quarters() if q.id == entry.period), None)
+    settings = report.plan.settings
+    expected = (
+        expected_share(quarter.start, quarter.end, report.as_of, pace=settings.pace, grace_days=settings.grace_days)
+        if quarter is not None
+        else None
+    )
+    if kr.kind == "number" and expected is not None:
+        judged = f" ({round(expected * 100)}% expected by {report.as_of}"
         judged += f", confidence {round(kr.confidence * 100)}%)" if kr.confidence is not None else ")"
     return f"{kr.id}: {said}; {status}{judged}"
