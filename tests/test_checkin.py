@@ -14,6 +14,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from mkdocs_northstar.load.plan import parse_file
 from mkdocs_northstar.updates import FORM_FIELDS, number, read_form
 from mkdocs_northstar.yamledit import append_item, set_value
 
@@ -371,3 +374,22 @@ def test_a_value_is_replaced_where_it_stands_or_added_after_its_mapping() -> Non
     edited = set_value(edited, ("rocks", 0), "done", date(2026, 11, 24)).text
     assert edited.splitlines()[4] == "    done: 2026-11-24"
     assert yaml.safe_load(edited)["rocks"][1] == {"id": "s"}
+
+
+SALES = (ROOT / "plan" / "execution" / "2026-q4" / "sales.yml").read_text(encoding="utf-8")
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(min_size=1, max_size=40), st.floats(allow_nan=False, allow_infinity=False), st.booleans())
+def test_any_note_and_value_read_back_as_typed(note: str, value: float, flow: bool) -> None:
+    """Whatever an owner types (quotes, colons, `#`, line breaks of every kind, emoji), the added
+    check-in reads back as typed, or the loader refuses the text outright; never something else."""
+    item = {"date": date(2026, 11, 24), "value": value, "note": note}
+    edited = append_item(SALES, ("objectives", 1, "key_results", 1), "check_ins", item, flow=flow).text
+    _only_added(SALES, edited)
+    _, problems, model = parse_file(Path("sales.yml"), "execution", lambda: edited.encode("utf-8"))
+    if model is None:
+        assert problems and all(p.code == "NS100" for p in problems)  # a control character: never in a plan file
+        return
+    added = model.objectives[1].key_results[1].check_ins[-1]
+    assert (added.note, added.value) == (note, value)

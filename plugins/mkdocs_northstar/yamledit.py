@@ -24,13 +24,18 @@ from mkdocs_northstar.load.yamlfile import Loc
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+_LINE_BREAKS = "\n\r\x85\u2028\u2029"
+"""What YAML reads as a line break: a plain or single-quoted scalar would fold each into a space."""
+
+
 class _Dumper(yaml.SafeDumper):
-    """Writes text of several lines double-quoted on one line (`"one\\ntwo"`), so an added item
-    never spreads over lines whose indentation would have to be guessed."""
+    """Writes text with line breaks double-quoted on one line (`"one\\ntwo"`), so an added item
+    never spreads over lines whose indentation would have to be guessed, and reads back as written."""
 
 
 def _text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"' if "\n" in value else None)
+    broken = any(c in value for c in _LINE_BREAKS)
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"' if broken else None)
 
 
 _Dumper.add_representer(str, _text)
