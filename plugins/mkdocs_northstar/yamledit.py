@@ -84,6 +84,19 @@ def node_at(root: yaml.Node, loc: Loc) -> yaml.Node | None:
     return node
 
 
+def _mapping(text: str, loc: Loc) -> tuple[yaml.Node, yaml.MappingNode]:
+    """The file's tree and the mapping at `loc` in it.
+
+    Raises:
+        EditError: the text cannot be read, or there is no mapping at `loc`.
+    """
+    root = compose(text)
+    mapping = node_at(root, loc)
+    if not isinstance(mapping, yaml.MappingNode):
+        raise EditError(f"no mapping at {_where(loc)}")
+    return root, mapping
+
+
 def _value(mapping: yaml.MappingNode, key: str) -> yaml.Node | None:
     found = [v for k, v in mapping.value if isinstance(k, yaml.ScalarNode) and k.value == key]
     return found[-1] if found else None
@@ -104,10 +117,7 @@ def append_item(text: str, loc: Loc, key: str, item: Mapping[str, Any], *, flow:
     Raises:
         EditError: there is no mapping at `loc`, or `key` holds something other than a list.
     """
-    root = compose(text)
-    mapping = node_at(root, loc)
-    if not isinstance(mapping, yaml.MappingNode):
-        raise EditError(f"no mapping at {_where(loc)}")
+    root, mapping = _mapping(text, loc)
     nl = _newline(text)
     seq = _value(mapping, key)
     if isinstance(seq, yaml.SequenceNode) and seq.flow_style:
@@ -141,10 +151,7 @@ def set_value(text: str, loc: Loc, key: str, value: Any) -> Edit:
     Raises:
         EditError: there is no mapping at `loc`, or `key` holds a list or a mapping.
     """
-    root = compose(text)
-    mapping = node_at(root, loc)
-    if not isinstance(mapping, yaml.MappingNode):
-        raise EditError(f"no mapping at {_where(loc)}")
+    _, mapping = _mapping(text, loc)
     written = _scalar(value)
     current = _value(mapping, key)
     if current is not None:
