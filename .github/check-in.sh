@@ -1,6 +1,7 @@
 #!/bin/sh
 # A submitted "Weekly check-in" issue form, as a commit on the branch check-in/issue-<number>.
-# .github/workflows/check-in.yml runs it; it needs only git and northstar, so it runs anywhere:
+# The check-in workflow (.github/workflows/check-in.yml) or pipeline job (.gitlab-ci.yml) runs it;
+# it needs only git and northstar, so it runs anywhere (the path is .gitlab/check-in.sh on GitLab):
 #
 #   ISSUE_NUMBER=12 ISSUE_AUTHOR=dana ISSUE_DATE=2026-11-24 ISSUE_BODY="$(cat body.md)" sh .github/check-in.sh
 #

@@ -103,6 +103,25 @@ def test_github_annotations(case_plan, tmp_path: Path) -> None:
     )
 
 
+def test_gitlab_code_quality_report(case_plan, tmp_path: Path) -> None:
+    """A Code Quality report GitLab shows on a merge request; a problem that only moved keeps its fingerprint."""
+    case_plan("NS206-baseline-is-target")
+    done = run("check", "--format", "gitlab", "--as-of", "2026-11-24", cwd=tmp_path)
+    assert done.returncode == 1
+    (entry,) = json.loads(done.stdout)
+    assert {k: v for k, v in entry.items() if k != "fingerprint"} == {
+        "description": "NS206 key result 'meetings': baseline and target are both 40; it asks for no change",
+        "check_name": "NS206 baseline-is-target",
+        "severity": "major",
+        "location": {"path": "plan/execution/2026-q4/sales.yml", "lines": {"begin": 12}},
+    }
+    sales = tmp_path / "plan" / "execution" / "2026-q4" / "sales.yml"
+    sales.write_text("# a comment that moves every line down\n" + sales.read_text(encoding="utf-8"), encoding="utf-8")
+    (moved,) = json.loads(run("check", "--format", "gitlab", "--as-of", "2026-11-24", cwd=tmp_path).stdout)
+    assert moved["location"]["lines"]["begin"] == 13 and moved["fingerprint"] == entry["fingerprint"]
+    assert len(entry["fingerprint"]) == 64
+
+
 def test_missing_plan_dir(tmp_path: Path) -> None:
     done = run("check", "nowhere", cwd=tmp_path)
     assert done.returncode == 1

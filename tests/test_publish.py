@@ -13,6 +13,7 @@ from pathlib import Path
 import jsonschema
 import yaml
 from mkdocs_northstar.export import EXPORT_SCHEMA
+from mkdocs_northstar.updates import FORM_FIELDS
 
 from tests.conftest import ROOT
 from tests.site_helpers import CLOCK, ENV_QUIET, article, broken_links, copy_project, git, mkdocs, northstar, page
@@ -33,9 +34,9 @@ def test_workflow_is_valid_and_fetches_all_history() -> None:
     assert workflow[True]["push"]["branches"] == ["main"]  # YAML 1.1 reads the key `on` as true
     for job in ("check", "publish"):
         checkout = _steps(job)[0]
-        assert checkout["uses"] == "actions/checkout@v4" and checkout["with"] == {"fetch-depth": 0}
+        assert checkout["uses"] == "actions/checkout@v7" and checkout["with"] == {"fetch-depth": 0}
     publish = [s.get("uses") for s in _steps("publish")]
-    assert "actions/upload-pages-artifact@v3" in publish and "actions/deploy-pages@v4" in publish
+    assert "actions/upload-pages-artifact@v5" in publish and "actions/deploy-pages@v5" in publish
 
 
 def test_workflow_commands_succeed_on_the_example(tmp_path: Path) -> None:
@@ -312,3 +313,59 @@ def test_the_wheel_installs_as_mkdocs_northstar_in_a_fresh_environment(tmp_path:
     )
     assert build.returncode == 0, build.stderr
     assert (tmp_path / "acme" / "site" / "one-page-plan" / "index.html").is_file()
+
+
+def _validate(schema: str, *files: Path) -> None:
+    """Validate `files` with check-jsonschema against one of the schemas it ships (no network)."""
+    checker = Path(sys.executable).parent / "check-jsonschema"
+    done = subprocess.run(
+        [str(checker), "--builtin-schema", schema, *map(str, files)],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_every_pipeline_form_and_hook_file_passes_its_schema(tmp_path: Path) -> None:
+    """The shipped workflows, issue forms, GitLab pipeline and pre-commit hooks, as GitHub, GitLab
+    and pre-commit read them; and `init --ci` writes the matching set and says who will see the site."""
+    scaffold = ROOT / "plugins" / "mkdocs_northstar" / "scaffold"
+    _validate("vendor.github-workflows", *sorted((ROOT / ".github" / "workflows").glob("*.yml")))
+    _validate("vendor.github-workflows", *sorted((scaffold / "github" / "workflows").glob("*.yml")))
+    _validate("vendor.github-issue-forms", ROOT / ".github" / "ISSUE_TEMPLATE" / "check-in.yml")
+    _validate("vendor.gitlab-ci", scaffold / "gitlab" / "gitlab-ci.yml")
+    hooks = subprocess.run(
+        [str(Path(sys.executable).parent / "pre-commit"), "validate-manifest", str(ROOT / ".pre-commit-hooks.yaml")],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert hooks.returncode == 0, hooks.stdout + hooks.stderr
+    (hook,) = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert (hook["id"], hook["entry"], hook["pass_filenames"]) == ("northstar-check", "northstar check", False)
+
+    publish = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))["jobs"]["publish"]
+    assert publish["concurrency"] == {"group": "pages", "cancel-in-progress": False}  # never cut off mid-deploy
+
+    for ci, present, absent in [
+        ("gitlab", [".gitlab-ci.yml", ".gitlab/CODEOWNERS", ".gitlab/check-in.sh"], [".github"]),
+        ("none", [], [".github", ".gitlab", ".gitlab-ci.yml"]),
+    ]:
+        done = northstar("init", ci, "--ci", ci, "--as-of", "2026-11-24", cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+        site = tmp_path / ci
+        assert all((site / p).is_file() for p in present), done.stdout
+        assert not any((site / p).exists() for p in absent)
+        assert "Who will see the site: " in done.stdout
+    assert "public unless the project's Pages access is set to 'Only project members'" in northstar(
+        "init", "again", "--ci", "gitlab", "--as-of", "2026-11-24", cwd=tmp_path
+    ).stdout.replace("\n", " ")
+    _validate("vendor.gitlab-ci", tmp_path / "gitlab" / ".gitlab-ci.yml")
+    template = tmp_path / "gitlab" / ".gitlab" / "issue_templates" / "Check-in.md"
+    headings = re.findall(r"^### (.+)$", template.read_text(encoding="utf-8"), flags=re.MULTILINE)
+    assert {h.lower() for h in headings} == set(FORM_FIELDS)
+    check = northstar("check", "--strict", "plan", "--as-of", "2026-11-24", cwd=tmp_path / "gitlab")
+    assert check.returncode == 0, check.stdout

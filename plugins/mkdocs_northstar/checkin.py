@@ -12,7 +12,6 @@ landed anywhere but where it was meant is refused too.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -348,21 +347,13 @@ def _expect(model: dict[str, Any], operation: Operation) -> None:
 # --- checking the result -------------------------------------------------------------------------
 
 
-_POSITIONS = re.compile(r":\d+(?::\d+)?\b")
-
-
-def _same(found: Problem) -> tuple[str, str, str, str]:
-    """What a problem is, wherever the edit moved it: lines named in the message are left out."""
-    return (found.path.as_posix(), found.severity, found.code, _POSITIONS.sub("", found.message))
-
-
 def _new_problems(before: Sequence[Problem], after: Sequence[Problem]) -> list[Problem]:
     known: dict[tuple[str, str, str, str], int] = {}
     for found in before:
-        known[_same(found)] = known.get(_same(found), 0) + 1
+        known[found.identity] = known.get(found.identity, 0) + 1
     new = []
     for found in after:
-        key = _same(found)
+        key = found.identity
         if known.get(key, 0):
             known[key] -= 1
         else:

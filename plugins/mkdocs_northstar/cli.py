@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import hashlib
 import json
 import os
 import sys
+import textwrap
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
@@ -40,7 +42,7 @@ from mkdocs_northstar.pdf import PdfError, print_one_page
 from mkdocs_northstar.problems import CODES, Problem
 from mkdocs_northstar.reviews import Review, month_review, quarter_review, week_review
 from mkdocs_northstar.rules import current_period
-from mkdocs_northstar.scaffold import scaffold
+from mkdocs_northstar.scaffold import CI_HOSTS, scaffold
 from mkdocs_northstar.schema import KINDS, dump, export_schema, plan_schema, schema_for, write_schemas
 from mkdocs_northstar.updates import UpdateError, read_csv, read_form, update_from
 from mkdocs_northstar.writes import UnsafeOutputError, inner_path, inside, write_all, write_atomic
@@ -61,7 +63,12 @@ def get_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="check the plan files and report every problem")
     check.add_argument("plan_dir", nargs="?", default="plan", type=Path, help="the plan folder (default: plan)")
     check.add_argument("--strict", action="store_true", help="fail on warnings too")
-    check.add_argument("--format", choices=["text", "json", "github"], default="text", help="output format")
+    check.add_argument(
+        "--format",
+        choices=["text", "json", "github", "gitlab"],
+        default="text",
+        help="text, json, github (annotations on a pull request) or gitlab (a Code Quality report)",
+    )
     check.add_argument(
         "--as-of",
         type=_date,
@@ -107,6 +114,12 @@ def get_parser() -> argparse.ArgumentParser:
     init.add_argument("--company", default="Example Company", help="the company's name")
     init.add_argument("--force", action="store_true", help="write into a folder that is not empty")
     init.add_argument("--as-of", type=_date, help="date the new plan from this day (default: today)")
+    init.add_argument(
+        "--ci",
+        choices=CI_HOSTS,
+        default="github",
+        help="the code host whose pipeline, check-in form and code owners to write (default: github)",
+    )
 
     render = sub.add_parser("render", help="write the generated pages as plain Markdown, for other generators")
     render.add_argument("plan_dir", nargs="?", default="plan", type=Path, help="the plan folder (default: plan)")
@@ -223,7 +236,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "export":
         return cmd_export(args.plan_dir, fmt=args.format, out=args.out, as_of=args.as_of, period=args.period)
     if args.command == "init":
-        return cmd_init(args.dir, args.company, force=args.force, as_of=args.as_of)
+        return cmd_init(args.dir, args.company, force=args.force, as_of=args.as_of, ci=args.ci)
     if args.command == "render":
         settings = Settings(
             path=args.path, directory_urls=not args.no_directory_urls, as_of=args.as_of, period=args.period
@@ -275,6 +288,8 @@ def cmd_check(
         )
     if fmt == "json":
         print(json.dumps(_as_json(report, failed), indent=2))
+    elif fmt == "gitlab":
+        print(json.dumps(_code_quality(report.problems), indent=2))
     elif fmt == "github":
         for found in report.problems:
             print(_annotation(found))
@@ -318,6 +333,34 @@ def _as_json(report: Report, failed: bool) -> dict[str, object]:
             for p in report.problems
         ],
     }
+
+
+_QUALITY = {"error": "major", "warning": "minor", "notice": "info"}
+"""Each severity as a GitLab Code Quality report grades it."""
+
+
+def _code_quality(problems: list[Problem]) -> list[dict[str, object]]:
+    """A GitLab Code Quality report: each problem on its file and line, paths relative to the
+    current folder (the repository's root in a pipeline). A fingerprint names the problem, not its
+    line, so one that only moved is the same problem to the merge request."""
+    cwd = Path.cwd()
+    seen: dict[str, int] = {}
+    entries: list[dict[str, object]] = []
+    for found in problems:
+        shown = found.relative_to(cwd) if found.path.is_absolute() else found
+        name = "\0".join(shown.identity)
+        seen[name] = seen.get(name, 0) + 1
+        fingerprint = hashlib.sha256(f"{name}\0{seen[name]}".encode()).hexdigest()
+        entries.append(
+            {
+                "description": f"{found.code} {found.message}",
+                "check_name": f"{found.code} {CODES[found.code].name}",
+                "fingerprint": fingerprint,
+                "severity": _QUALITY[found.severity],
+                "location": {"path": shown.path.as_posix(), "lines": {"begin": max(found.line, 1)}},
+            }
+        )
+    return entries
 
 
 def _escape(text: str, *, prop: bool = False) -> str:
@@ -465,9 +508,9 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}{'s' * (n != 1)}"
 
 
-def cmd_init(dest: Path, company: str, *, force: bool, as_of: date | None = None) -> int:
-    """Scaffold a plan site in `dest`, dated from `as_of` (default: today); refuses a non-empty
-    folder unless `force`."""
+def cmd_init(dest: Path, company: str, *, force: bool, as_of: date | None = None, ci: str = "github") -> int:
+    """Scaffold a plan site in `dest`, dated from `as_of` (default: today), with the pipeline of the
+    code host `ci`; refuses a non-empty folder unless `force`. Says where the site will be visible."""
     if dest.exists() and any(dest.iterdir()) and not force:
         print(f"northstar init: {dest.as_posix()} is not empty; choose a new folder or pass --force", file=sys.stderr)
         return 1
@@ -476,7 +519,7 @@ def cmd_init(dest: Path, company: str, *, force: bool, as_of: date | None = None
     except ValueError as exc:
         print(f"northstar init: {exc}", file=sys.stderr)
         return 2
-    written = scaffold(dest, company=company, today=day)
+    written = scaffold(dest, company=company, today=day, ci=ci)
     for path, replaced in written:
         print(path.relative_to(dest).as_posix() + (" (replaced)" if replaced else ""))
     replaced_count = sum(replaced for _, replaced in written)
@@ -486,8 +529,23 @@ def cmd_init(dest: Path, company: str, *, force: bool, as_of: date | None = None
             "every other file was left alone",
             file=sys.stderr,
         )
+    print("\n" + textwrap.fill(f"Who will see the site: {_VISIBLE[ci]}", width=100))
     print(f"\nNext: cd {dest.as_posix()} && northstar check plan && mkdocs serve")
     return 0
+
+
+_VISIBLE = {
+    "github": "the workflow publishes it to GitHub Pages, and on GitHub Free and Team a Pages site is "
+    "public on the internet even when the repository is private; only GitHub Enterprise Cloud can limit "
+    "it to your organization. The plan holds targets, names and e-mail addresses: choose a private route "
+    "before the first push (see Publishing, 'Keeping the plan private').",
+    "gitlab": "the pipeline publishes it to GitLab Pages, which is public unless the project's Pages "
+    "access is set to 'Only project members' (Settings > General > Visibility). Set it before the first "
+    "push (see Publishing, 'Keeping the plan private').",
+    "none": "nobody until you publish it: `mkdocs build` writes the site to site/; serve that folder "
+    "behind your company's sign-in (see Publishing, 'Keeping the plan private').",
+}
+"""What `init` says of where the site will be visible, for each `--ci`."""
 
 
 MANIFEST = ".northstar-render"

@@ -204,6 +204,15 @@ class Problem:
         message = self.message.replace(base.as_posix().rstrip("/") + "/", "") if base.is_absolute() else self.message
         return Problem(rel, self.line, self.col, self.severity, self.code, message)
 
+    @property
+    def identity(self) -> tuple[str, str, str, str]:
+        """What the problem is, wherever an edit above it moved it: file, severity, code and message,
+        without the line numbers the message names (`at plan/people.yml:4`)."""
+        return (self.path.as_posix(), self.severity, self.code, _POSITIONS.sub("", self.message))
+
+
+_POSITIONS = re.compile(r":\d+(?::\d+)?\b")
+
 
 FORGING = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 """Characters that can make a terminal or a page show what is not there: C0 and C1 controls but
