@@ -295,7 +295,9 @@ def test_overfull_plan_still_prints_on_one_sheet(overfull: Path, paper: str) -> 
 def test_pdf_without_a_built_site_is_explained(tmp_path: Path) -> None:
     done = subprocess.run([str(NORTHSTAR), "pdf"], cwd=tmp_path, capture_output=True, text=True, check=False)
     assert done.returncode == 1
-    assert done.stderr == "northstar pdf: site/one-page-plan not found: build the site first (mkdocs build)\n"
+    assert (
+        done.stderr == "northstar pdf: site/one-page-plan/index.html not found: build the site first (mkdocs build)\n"
+    )
 
 
 def test_pdf_without_chromium_is_explained(example: Path) -> None:
@@ -305,3 +307,32 @@ def test_pdf_without_chromium_is_explained(example: Path) -> None:
     assert done.stderr == (
         "northstar pdf: Chromium is not installed; install it (e.g. apt-get install chromium) to print PDFs\n"
     )
+
+
+@pytest.mark.parametrize(
+    "layout",
+    [
+        {"plugins": ["search", "offline", "northstar"]},
+        {"use_directory_urls": False, "site_dir": "public"},
+        {"plugins": ["search", {"northstar": {"path": "plan"}}]},
+    ],
+    ids=["offline plugin", "no directory urls", "path"],
+)
+def test_pdf_finds_the_one_page_plan_wherever_the_site_put_it(tmp_path: Path, layout: dict[str, Any]) -> None:
+    """`northstar pdf` reads mkdocs.yml: site_dir, directory URLs (the offline plugin turns them
+    off) and the plugin's path, as the build used them."""
+    init = subprocess.run(
+        [str(NORTHSTAR), "init", "site", "--as-of", "2026-11-24"], cwd=tmp_path, capture_output=True, check=False
+    )
+    assert init.returncode == 0
+    project = tmp_path / "site"
+    config_file = project / "mkdocs.yml"
+    config = yaml.safe_load(config_file.read_text(encoding="utf-8"))
+    config.update(layout)
+    config_file.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    (project / "docs" / "index.md").write_text("# Our plan\n", encoding="utf-8")  # its links assume no path
+    built = mkdocs("build", "--strict", cwd=project)
+    assert built.returncode == 0, built.stderr
+    reader = _pdf(project, "a4")
+    assert len(reader.pages) == 1 and "Example Company" in reader.pages[0].extract_text()
+    _landscape(reader, "a4")

@@ -44,6 +44,7 @@ from mkdocs_northstar.reviews import Review, month_review, quarter_review, week_
 from mkdocs_northstar.rules import current_period
 from mkdocs_northstar.scaffold import CI_HOSTS, scaffold
 from mkdocs_northstar.schema import KINDS, dump, export_schema, plan_schema, schema_for, write_schemas
+from mkdocs_northstar.site_config import SiteConfigError, read_site_config
 from mkdocs_northstar.updates import UpdateError, read_csv, read_form, update_from
 from mkdocs_northstar.writes import UnsafeOutputError, inner_path, inside, write_all, write_atomic
 
@@ -131,7 +132,13 @@ def get_parser() -> argparse.ArgumentParser:
     render.add_argument("--nav", type=Path, help="also write the pages' navigation section to this YAML file")
 
     pdf = sub.add_parser("pdf", help="print the built one-page plan to a landscape PDF (needs Chromium)")
-    pdf.add_argument("--site", type=Path, default=Path("site"), help="the built site (default: site)")
+    pdf.add_argument("--site", type=Path, help="the built site (default: site_dir of mkdocs.yml, else site)")
+    pdf.add_argument(
+        "-f",
+        "--config-file",
+        type=Path,
+        help="the site's mkdocs.yml, which says where the one-page plan is (default: ./mkdocs.yml, if there)",
+    )
     pdf.add_argument("--out", type=Path, default=Path("one-page-plan.pdf"), help="the PDF to write")
     pdf.add_argument("--paper", choices=["a4", "letter"], default="a4", help="sheet size (landscape)")
 
@@ -232,7 +239,7 @@ def _run(args: argparse.Namespace) -> int:
         fail = "undecided" if args.fail_on_strategy_change and args.unless_decided else args.fail_on_strategy_change
         return cmd_diff(args.plan_dir, args.rev_a, args.rev_b, fmt=args.format, fail=fail)
     if args.command == "pdf":
-        return cmd_pdf(args.site, args.out, args.paper)
+        return cmd_pdf(args.site, args.out, args.paper, args.config_file)
     if args.command == "export":
         return cmd_export(args.plan_dir, fmt=args.format, out=args.out, as_of=args.as_of, period=args.period)
     if args.command == "init":
@@ -483,11 +490,22 @@ def _diff_markdown(changes: list[Change], base: str, head: str, made: tuple[str,
     )
 
 
-def cmd_pdf(site: Path, out: Path, paper: str) -> int:
-    """Write the one-page plan as a PDF; exit 1 with a clear message when it cannot."""
+def cmd_pdf(site: Path | None, out: Path, paper: str, config_file: Path | None = None) -> int:
+    """Write the one-page plan as a PDF; exit 1 with a clear message when it cannot.
+
+    The one-page plan is where the site put it: mkdocs.yml gives `site_dir`, directory URLs (the
+    offline plugin turns them off) and the plugin's `path` and `pages`."""
+    page, site_dir = "one-page-plan/", Path("site")
+    config = config_file or Path("mkdocs.yml")
     try:
-        written = print_one_page(site, out, paper=paper)
-    except PdfError as exc:
+        if config_file is not None or config.is_file():
+            found = read_site_config(config)
+            if "one_page" not in found.settings.pages:
+                raise PdfError(f"{config.as_posix()} leaves the one-page plan out of the plugin's pages")
+            urls = Urls(found.settings.path.strip("/"), found.settings.directory_urls)
+            page, site_dir = urls.url(urls.path("one-page-plan")), found.site_dir
+        written = print_one_page(site or site_dir, out, paper=paper, page=page)
+    except (PdfError, SiteConfigError) as exc:
         print(f"northstar pdf: {exc}", file=sys.stderr)
         return 1
     print(written.as_posix())

@@ -50,13 +50,15 @@ def serve(site: Path) -> Iterator[str]:
 
 
 def print_one_page(site: Path, out: Path, *, paper: str = "a4", page: str = "one-page-plan/") -> Path:
-    """Write the one-page plan of the built `site` to `out` as a landscape PDF on `paper`.
+    """Write the one-page plan of the built `site` to `out` as a landscape PDF on `paper`; `page`
+    is its URL in the site (`one-page-plan/`, `plan/one-page-plan.html`).
 
     Raises:
         PdfError: the site is not built, or Playwright or Chromium is missing.
     """
-    if not (site / page / "index.html").is_file() and not (site / page).is_file():
-        raise PdfError(f"{(site / page).as_posix()} not found: build the site first (mkdocs build)")
+    built = site / page / "index.html" if page.endswith("/") else site / page
+    if not built.is_file():
+        raise PdfError(f"{built.as_posix()} not found: build the site first (mkdocs build)")
     browser = find_browser()
     if browser is None:
         raise PdfError("Chromium is not installed; install it (e.g. apt-get install chromium) to print PDFs")

@@ -26,6 +26,7 @@ from mkdocs_northstar.pages.labels import LABELS, with_overrides
 from mkdocs_northstar.pages.render import OVERRIDE_DIR
 from mkdocs_northstar.pages.site import nav_config, nav_paths
 from mkdocs_northstar.serve_watch import PlanWatch
+from mkdocs_northstar.site_config import settings_for
 from mkdocs_northstar.writes import UnsafeOutputError, check_plan_outside_docs, check_site_dir, inner_path
 
 if TYPE_CHECKING:  # the server (and the HTTP and file-watching modules it needs) is for serve only
@@ -110,21 +111,8 @@ class NorthstarPlugin(BasePlugin[NorthstarConfig]):
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         """Check the plan before MkDocs touches site_dir, so an invalid plan never half-builds."""
         assert self.builder is not None  # noqa: S101 - on_config always runs first
-        o, custom_dir = self.config, config.theme.custom_dir
-        settings = self.settings = Settings(
-            path=o.path,
-            directory_urls=config.use_directory_urls,
-            pages=tuple(o.pages),
-            labels=o.labels,
-            period=o.period,
-            as_of=o.as_of,
-            bands=o.score_bands,
-            churn_threshold=o.churn_threshold,
-            churn_window_months=o.churn_window_months,
-            nav_limit=o.nav_limit,
-            template_dirs=(Path(custom_dir),) if custom_dir else (),
-            show_problems=self.base if self.command == "serve" else None,
-        )
+        show = self.base if self.command == "serve" else None
+        settings = self.settings = settings_for(self.config, config, show)
         try:
             built = self.built = self.builder.build(settings)
         except UsageError as exc:
