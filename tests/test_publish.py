@@ -204,6 +204,10 @@ def test_render_for_other_generators_builds_without_the_plugin(tmp_path: Path) -
 
 def test_render_never_overwrites_files_it_did_not_write(tmp_path: Path) -> None:
     project = copy_project(tmp_path)
+    config = project / "mkdocs.yml"  # as for another generator: the plugin's options kept, the plugin off
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("  - northstar\n", "  - northstar: {enabled: false}\n")
+    )
     out = project / "docs"
     clash = northstar("render", "--out", "docs", cwd=project)
     assert clash.returncode == 0  # docs/ holds index.md and the guides, none named like a plan page

@@ -311,15 +311,16 @@ def test_a_failing_template_override_is_one_clear_error(tmp_path: Path) -> None:
     assert expected in done.stderr, done.stderr
     assert "(rendering teams/" in done.stderr
     assert not (project / "site" / "teams").exists()
-    rendered = subprocess.run(
-        [str(Path(sys.executable).parent / "northstar"), "render", "plan", "--out", str(tmp_path / "out")],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert rendered.returncode == 0  # the CLI has no theme: Northstar's own templates render
-    assert "team.md.jinja" not in rendered.stderr
+    northstar = str(Path(sys.executable).parent / "northstar")
+    render = [northstar, "render", "--out", str(tmp_path / "out")]
+    rendered = subprocess.run(render, cwd=project, capture_output=True, text=True, check=False)
+    assert rendered.returncode == 2  # render reads mkdocs.yml: the same override, the same one error
+    assert "Traceback" not in rendered.stderr and "overrides/northstar/team.md.jinja:3: " in rendered.stderr
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    bare = subprocess.run([*render, str(project / "plan")], cwd=elsewhere, capture_output=True, text=True, check=False)
+    assert bare.returncode == 0, bare.stderr  # no site here: Northstar's own templates render
+    assert "team.md.jinja" not in bare.stderr
 
 
 def test_pages_in_a_folder_and_a_subset(tmp_path: Path) -> None:

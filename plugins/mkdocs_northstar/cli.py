@@ -9,6 +9,7 @@ import json
 import os
 import sys
 import textwrap
+import time
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
@@ -18,7 +19,8 @@ from typing import Any
 
 import yaml
 
-from mkdocs_northstar.build import STYLESHEET, STYLESHEET_PATH, Builder, Settings, terminal_progress
+from mkdocs_northstar import rendered
+from mkdocs_northstar.build import Builder, terminal_progress
 from mkdocs_northstar.check import Report, UsageError, check_plan, judged_as_of, plan_version
 from mkdocs_northstar.checkin import ROCK_STATUSES, CheckInError, Reported, Update, check_in
 from mkdocs_northstar.dates import parse_day, parse_month, parse_week, pinned_day, today, week_of
@@ -40,13 +42,14 @@ from mkdocs_northstar.pages.urls import Urls
 from mkdocs_northstar.pages.views import build_views
 from mkdocs_northstar.pdf import PdfError, print_one_page
 from mkdocs_northstar.problems import CODES, Problem
+from mkdocs_northstar.rendered import RenderError
 from mkdocs_northstar.reviews import Review, month_review, quarter_review, week_review
 from mkdocs_northstar.rules import current_period
 from mkdocs_northstar.scaffold import CI_HOSTS, scaffold
 from mkdocs_northstar.schema import KINDS, dump, export_schema, plan_schema, schema_for, write_schemas
 from mkdocs_northstar.site_config import SiteConfigError, read_site_config
 from mkdocs_northstar.updates import UpdateError, read_csv, read_form, update_from
-from mkdocs_northstar.writes import UnsafeOutputError, inner_path, inside, write_all, write_atomic
+from mkdocs_northstar.writes import UnsafeOutputError, inner_path, write_all, write_atomic
 
 
 def _date(text: str) -> date:
@@ -123,13 +126,25 @@ def get_parser() -> argparse.ArgumentParser:
     )
 
     render = sub.add_parser("render", help="write the generated pages as plain Markdown, for other generators")
-    render.add_argument("plan_dir", nargs="?", default="plan", type=Path, help="the plan folder (default: plan)")
+    render.add_argument(
+        "plan_dir", nargs="?", type=Path, help="the plan folder (default: the plugin's plan_dir, else plan)"
+    )
     render.add_argument("--out", type=Path, required=True, help="the folder to write the pages into")
-    render.add_argument("--path", default="", help="a folder for the pages inside --out (default: none)")
+    render.add_argument(
+        "-f",
+        "--config-file",
+        type=Path,
+        help="the site's mkdocs.yml, whose northstar plugin options (and theme custom_dir) the pages follow "
+        "(default: ./mkdocs.yml, if there)",
+    )
+    render.add_argument("--path", help="a folder for the pages inside --out (default: the plugin's path, else none)")
     render.add_argument("--no-directory-urls", action="store_true", help="link to page.html, not page/")
     render.add_argument("--as-of", type=_date, help="judge dates as of this day (default: the last commit)")
     render.add_argument("--period", help="the quarter to show (default: the one containing --as-of)")
     render.add_argument("--nav", type=Path, help="also write the pages' navigation section to this YAML file")
+    render.add_argument(
+        "--watch", action="store_true", help="render again whenever the plan or the site's options change"
+    )
 
     pdf = sub.add_parser("pdf", help="print the built one-page plan to a landscape PDF (needs Chromium)")
     pdf.add_argument("--site", type=Path, help="the built site (default: site_dir of mkdocs.yml, else site)")
@@ -245,10 +260,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "init":
         return cmd_init(args.dir, args.company, force=args.force, as_of=args.as_of, ci=args.ci)
     if args.command == "render":
-        settings = Settings(
-            path=args.path, directory_urls=not args.no_directory_urls, as_of=args.as_of, period=args.period
-        )
-        return cmd_render(args.plan_dir, args.out, settings, nav=args.nav)
+        return cmd_render(args)
     if args.command == "new-quarter":
         return cmd_new_quarter(args.plan_dir, args.quarter)
     if args.command == "checkin":
@@ -566,83 +578,90 @@ _VISIBLE = {
 """What `init` says of where the site will be visible, for each `--ci`."""
 
 
-MANIFEST = ".northstar-render"
-"""Lists what the last `northstar render` wrote, so it only ever replaces or removes its own files."""
-
-
-def _rendered_kind(rel: str) -> bool:
-    """A path of the kind render writes: a page, the plan export or the stylesheet."""
-    return rel.endswith((".md", "/plan.json", STYLESHEET_PATH)) or rel == "plan.json"
-
-
-def cmd_render(plan_dir: Path, out: Path, settings: Settings, *, nav: Path | None = None) -> int:
-    """Write every generated page (and the stylesheet) as files under `out`; with `nav`, the navigation too."""
+def cmd_render(args: argparse.Namespace) -> int:
+    """Write every generated page (and the stylesheet, plan.json) as files under `--out`, as the
+    site's plugin options say; with `--watch`, again whenever the plan or the options change."""
     try:
-        inner_path(settings.path, "--path")
-        built = Builder(plan_dir, terminal_progress()).build(settings)
-        for found in built.report.problems:
-            print(found, file=sys.stderr)
-        if built.site is None:
-            print(
-                f"northstar render: the plan has {_count(len(built.report.errors), 'error')}; nothing written",
-                file=sys.stderr,
-            )
-            return 1
-        files = {page.path: page.content for page in built.site.pages}
-        if built.export is not None:
-            files[built.export.path] = built.export.content
-    except (UsageError, UnsafeOutputError) as exc:
+        job = _render_job(args)
+    except (SiteConfigError, UnsafeOutputError, RenderError) as exc:
         print(f"northstar render: {exc}", file=sys.stderr)
         return 2
-    files[STYLESHEET_PATH] = STYLESHEET.read_bytes()
+    builder = Builder(job.plan_dir, terminal_progress())
+    seen = rendered.watched(job) if args.watch else ()  # before the render: an edit made during it counts
+    code = _render_once(builder, job, args.nav)
+    if not args.watch:
+        return code
+    print(f"Watching {job.plan_dir.as_posix()} for changes (press Ctrl+C to stop)", flush=True)
     try:
-        _write_rendered(out, files)
+        while True:
+            time.sleep(0.3)
+            now = rendered.watched(job)
+            if now == seen:
+                continue
+            seen = now
+            try:  # the options may have changed too
+                job = _render_job(args)
+            except (SiteConfigError, UnsafeOutputError, RenderError) as exc:
+                print(f"northstar render: {exc}", file=sys.stderr, flush=True)
+                continue
+            if builder.root != job.plan_dir:
+                builder = Builder(job.plan_dir, terminal_progress())
+            _render_once(builder, job, args.nav)
+    except KeyboardInterrupt:
+        return 0
+
+
+def _render_job(args: argparse.Namespace) -> rendered.Job:
+    """What to render: the site's options, what the command line says over them.
+
+    Raises:
+        SiteConfigError: the site's configuration cannot be read.
+        UnsafeOutputError: `--path` leaves the output folder.
+        RenderError: the site's plugin generates the same pages into the output folder.
+    """
+    config = args.config_file or Path("mkdocs.yml")
+    site = read_site_config(config) if args.config_file is not None or config.is_file() else None
+    job = rendered.job(
+        site,
+        args.out,
+        plan_dir=args.plan_dir,
+        path=args.path,
+        directory_urls=False if args.no_directory_urls else None,
+        as_of=args.as_of,
+        period=args.period,
+    )
+    inner_path(job.settings.path, "--path")
+    return job
+
+
+def _render_once(builder: Builder, job: rendered.Job, nav: Path | None) -> int:
+    """One render; its exit code. Problems go to standard error, one line says what was written."""
+    out = job.out
+    try:
+        built = builder.build(job.settings)
+    except UsageError as exc:
+        print(f"northstar render: {exc}", file=sys.stderr, flush=True)
+        return 2
+    for found in built.report.problems:
+        print(found, file=sys.stderr)
+    if built.site is None:
+        errors = _count(len(built.report.errors), "error")
+        print(f"northstar render: the plan has {errors}; nothing written", file=sys.stderr, flush=True)
+        return 1
+    try:
+        changed = rendered.write(out, rendered.files_of(built))
         if nav is not None:
             section = yaml.safe_dump([nav_config(built.site.nav)], sort_keys=False, allow_unicode=True)
             write_atomic(nav, section.encode("utf-8"))
-    except _ClashError as exc:
-        print(f"northstar render: {exc}", file=sys.stderr)
+    except RenderError as exc:
+        print(f"northstar render: {exc}", file=sys.stderr, flush=True)
         return 1
     except OSError as exc:
-        print(f"northstar render: could not write {_where(exc, out)}: {exc.strerror}", file=sys.stderr)
+        print(f"northstar render: could not write {_where(exc, out)}: {exc.strerror}", file=sys.stderr, flush=True)
         return 1
-    print(f"{out.as_posix()}: {_count(len(built.site.pages), 'page')}, the stylesheet and plan.json")
+    pages = _count(len(built.site.pages), "page")
+    print(f"{out.as_posix()}: {pages}, the stylesheet and plan.json ({_count(changed, 'file')} changed)", flush=True)
     return 0
-
-
-class _ClashError(Exception):
-    """The output folder holds files render did not write where it would write."""
-
-
-def _write_rendered(out: Path, files: dict[str, bytes]) -> None:
-    """Write `files` under `out`, replacing or removing only what an earlier render wrote there.
-
-    The manifest names every file render may have written before any is written, so a render
-    stopped half-way (a full disk) leaves files the next render knows as its own. Of the files the
-    manifest names, only those of a kind render writes, inside `out`, are ever removed.
-    """
-    manifest = out / MANIFEST
-    listed = manifest.read_text(encoding="utf-8").split() if manifest.is_file() else []
-    previous = {rel for rel in listed if _rendered_kind(rel) and inside(out, rel) is not None}
-    clashes = sorted(p for p in files if (out / p).exists() and p not in previous)
-    if clashes:
-        shown = ", ".join(clashes[:5]) + (" ..." if len(clashes) > 5 else "")
-        raise _ClashError(
-            f"{out.as_posix()} already has files Northstar did not write: {shown}; "
-            "use --path to render into a folder, or another --out"
-        )
-    out.mkdir(parents=True, exist_ok=True)
-    write_atomic(manifest, "".join(f"{rel}\n" for rel in sorted(previous | set(files))).encode("utf-8"))
-    for rel in sorted(previous - set(files)):
-        target = inside(out, rel)
-        if target is not None and target.is_file():
-            target.unlink()  # a page the plan no longer has, written by an earlier render
-    for rel, content in files.items():
-        target = out / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if not target.is_file() or target.read_bytes() != content:
-            write_atomic(target, content)
-    write_atomic(manifest, "".join(f"{rel}\n" for rel in sorted(files)).encode("utf-8"))
 
 
 def _where(exc: OSError, fallback: Path) -> str:
