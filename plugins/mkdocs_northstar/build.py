@@ -102,11 +102,12 @@ class Builder:
                 self.root, previous, progress=self.progress, known=self.cache.parsed_blob, parts=self.cache.parts
             )
         label = (state.commit or "unversioned") + (f" ({state.date})" if state.date else "")
+        shown = (state.commit or settings.labels["unversioned"]) + (f" ({state.date})" if state.date else "")
         options = SiteOptions(
             urls=Urls(settings.path.strip("/"), settings.directory_urls),
             pages=tuple(p for p in PAGES if p in settings.pages),
             labels=settings.labels,
-            version=Version(label, state.dirty),
+            version=Version(shown, state.dirty),
             period=settings.period,
             bands=settings.bands,
             churn_threshold=settings.churn_threshold,

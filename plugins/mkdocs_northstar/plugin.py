@@ -22,7 +22,7 @@ from mkdocs_northstar.check import UsageError
 from mkdocs_northstar.dates import parse_day
 from mkdocs_northstar.model import score_bands
 from mkdocs_northstar.pages import PAGES, PageSource
-from mkdocs_northstar.pages.labels import LABELS, with_overrides
+from mkdocs_northstar.pages.labels import overrides
 from mkdocs_northstar.pages.render import OVERRIDE_DIR
 from mkdocs_northstar.pages.site import nav_config, nav_paths
 from mkdocs_northstar.serve_watch import PlanWatch
@@ -61,7 +61,7 @@ class NorthstarConfig(Config):
     period = c.Optional(c.Type(str))
     as_of = c.Optional(_Parsed(parse_day))
     score_bands = c.Optional(_Parsed(score_bands))
-    labels = _Parsed(with_overrides, default=dict(LABELS))
+    labels: _Parsed[dict[str, str]] = _Parsed(overrides, default={})
     churn_threshold = c.Type(int, default=1)
     churn_window_months = c.Type(int, default=12)
     nav_limit = c.Type(int, default=50)

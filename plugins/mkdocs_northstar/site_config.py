@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mkdocs_northstar.build import Settings
+from mkdocs_northstar.pages.labels import labels_for
 
 if TYPE_CHECKING:  # MkDocs is loaded only by the commands that read a site, not by every command
     from mkdocs.config.defaults import MkDocsConfig
@@ -48,7 +49,7 @@ def settings_for(options: Any, config: MkDocsConfig, show_problems: Path | None 
         path=options.path,
         directory_urls=config.use_directory_urls,
         pages=tuple(options.pages),
-        labels=options.labels,
+        labels=labels_for(config.theme.get("language") or config.theme.get("locale"), options.labels),
         period=options.period,
         as_of=options.as_of,
         bands=options.score_bands,

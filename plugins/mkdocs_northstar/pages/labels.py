@@ -1,6 +1,13 @@
-"""Every word the generated pages show, so a non-English site can replace them in mkdocs.yml."""
+"""Every word the generated pages show: English here, French, German and Spanish shipped beside it
+(`languages/<code>.yml`, chosen by the theme's `language`), and any of them replaced by the site's
+own words (`labels:` in the plugin options)."""
 
 from __future__ import annotations
+
+import functools
+from importlib.resources import files
+
+import yaml
 
 from mkdocs_northstar.problems import did_you_mean
 
@@ -264,17 +271,56 @@ LABELS: dict[str, str] = {
     "priority_medium": "Medium",
     "priority_low": "Low",
     "rock_counts": "%s done, %s late, %s dropped, %s missed, %s open",
+    "band_off_track": "Off track",
+    "band_at_risk": "At risk",
+    "band_on_track": "On track",
+    "unversioned": "unversioned",
 }
 
 
-def with_overrides(overrides: object) -> dict[str, str]:
-    """Every label, the site's own words (`labels:` in the plugin options) over the built-in ones.
+LANGUAGES = ("en", "fr", "de", "es")
+"""The languages whose words are shipped: a theme `language` of `fr`, `fr-CA` or `fr_FR` reads French."""
+
+
+def overrides(value: object) -> dict[str, str]:
+    """The site's own words (`labels:` in the plugin options), checked against the label keys.
 
     Raises:
-        ValueError: `overrides` is not a mapping, or names a label that does not exist.
+        ValueError: `value` is not a mapping, or names a label that does not exist.
     """
-    if not isinstance(overrides, dict):
-        raise ValueError(f"expected a mapping of label keys to words, got {type(overrides).__name__}")
-    if unknown := sorted(str(key) for key in set(overrides) - set(LABELS)):
+    if not isinstance(value, dict):
+        raise ValueError(f"expected a mapping of label keys to words, got {type(value).__name__}")
+    if unknown := sorted(str(key) for key in set(value) - set(LABELS)):
         raise ValueError(f"unknown label {unknown[0]!r}{did_you_mean(unknown[0], LABELS)}; see the configuration docs")
-    return {**LABELS, **{str(k): str(v) for k, v in overrides.items()}}
+    return {str(k): str(v) for k, v in value.items()}
+
+
+def with_overrides(value: object) -> dict[str, str]:
+    """Every English label, the site's own words over them.
+
+    Raises:
+        ValueError: as `overrides`.
+    """
+    return {**LABELS, **overrides(value)}
+
+
+def language_code(language: object) -> str:
+    """The shipped language a theme's `language` (or `locale`) names, `en` for any other."""
+    code = str(language or "en").replace("_", "-").split("-")[0].lower()
+    return code if code in LANGUAGES else "en"
+
+
+@functools.cache
+def shipped(code: str) -> dict[str, str]:
+    """The shipped words of the language `code` (one of `LANGUAGES`): every key, English where a
+    translation were missing (a test keeps every language whole)."""
+    if code == "en":
+        return dict(LABELS)
+    text = files("mkdocs_northstar").joinpath(f"pages/languages/{code}.yml").read_text(encoding="utf-8")
+    words = yaml.safe_load(text)
+    return {**LABELS, **{k: str(v) for k, v in words.items() if k in LABELS}}
+
+
+def labels_for(language: object, own: dict[str, str] | None = None) -> dict[str, str]:
+    """The words of a site in `language` (its theme's `language`), its `own` words over them."""
+    return {**shipped(language_code(language)), **(own or {})}

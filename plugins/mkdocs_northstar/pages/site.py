@@ -19,7 +19,7 @@ from mkdocs_northstar.history.timeline import History, Revision, Unavailable, su
 from mkdocs_northstar.index import build_index
 from mkdocs_northstar.load import Loaded
 from mkdocs_northstar.load.plan import SINGLE_FILES
-from mkdocs_northstar.model import Band, Plan, Quarter
+from mkdocs_northstar.model import DEFAULT_BANDS, Band, Plan, Quarter
 from mkdocs_northstar.pages.diagram import trees
 from mkdocs_northstar.pages.labels import LABELS
 from mkdocs_northstar.pages.records import Records, build_records
@@ -174,6 +174,18 @@ class PreparedSite:
         return Site(written, self.nav, self.views)
 
 
+def site_bands(plan: Plan, options: SiteOptions) -> tuple[Band, ...] | None:
+    """The score bands the pages show: the plugin's, else the plan's own (`score_bands` in
+    northstar.yml), else the default ones, named in the site's words (`band_*` labels)."""
+    if options.bands is not None or "score_bands" in plan.settings.model_fields_set:
+        return options.bands
+    words = options.labels
+    return tuple(
+        band.model_copy(update={"label": words.get(f"band_{band.id.replace('-', '_')}", band.label)})
+        for band in DEFAULT_BANDS
+    )
+
+
 def prepare_site(
     report: Report, options: SiteOptions, renderer: Renderer, history: History | Unavailable | None = None
 ) -> PreparedSite:
@@ -190,7 +202,7 @@ def prepare_site(
         options.urls,
         year,
         quarter,
-        bands=options.bands,
+        bands=site_bands(plan, options),
         pages=options.pages,
         as_of=report.as_of,
         not_started=options.labels["period_not_started"],
