@@ -47,7 +47,7 @@ from mkdocs_northstar.reviews import Review, month_review, quarter_review, week_
 from mkdocs_northstar.rules import current_period
 from mkdocs_northstar.scaffold import CI_HOSTS, scaffold
 from mkdocs_northstar.schema import KINDS, dump, export_schema, plan_schema, schema_for, write_schemas
-from mkdocs_northstar.site_config import SiteConfigError, read_site_config
+from mkdocs_northstar.site_config import SiteConfig, SiteConfigError, read_site_config
 from mkdocs_northstar.updates import UpdateError, read_csv, read_form, update_from
 from mkdocs_northstar.writes import UnsafeOutputError, inner_path, write_all, write_atomic
 
@@ -508,12 +508,10 @@ def cmd_pdf(site: Path | None, out: Path, paper: str, config_file: Path | None =
     The one-page plan is where the site put it: mkdocs.yml gives `site_dir`, directory URLs (the
     offline plugin turns them off) and the plugin's `path` and `pages`."""
     page, site_dir = "one-page-plan/", Path("site")
-    config = config_file or Path("mkdocs.yml")
     try:
-        if config_file is not None or config.is_file():
-            found = read_site_config(config)
+        if (found := _site(config_file)) is not None:
             if "one_page" not in found.settings.pages:
-                raise PdfError(f"{config.as_posix()} leaves the one-page plan out of the plugin's pages")
+                raise PdfError(f"{found.config_file.as_posix()} leaves the one-page plan out of the plugin's pages")
             urls = Urls(found.settings.path.strip("/"), found.settings.directory_urls)
             page, site_dir = urls.url(urls.path("one-page-plan")), found.site_dir
         written = print_one_page(site or site_dir, out, paper=paper, page=page)
@@ -619,10 +617,8 @@ def _render_job(args: argparse.Namespace) -> rendered.Job:
         UnsafeOutputError: `--path` leaves the output folder.
         RenderError: the site's plugin generates the same pages into the output folder.
     """
-    config = args.config_file or Path("mkdocs.yml")
-    site = read_site_config(config) if args.config_file is not None or config.is_file() else None
     job = rendered.job(
-        site,
+        _site(args.config_file),
         args.out,
         plan_dir=args.plan_dir,
         path=args.path,
@@ -632,6 +628,16 @@ def _render_job(args: argparse.Namespace) -> rendered.Job:
     )
     inner_path(job.settings.path, "--path")
     return job
+
+
+def _site(config_file: Path | None) -> SiteConfig | None:
+    """The site `config_file` (default: ./mkdocs.yml, when there) describes; None without one.
+
+    Raises:
+        SiteConfigError: the file is named but missing, or cannot be read.
+    """
+    config = config_file or Path("mkdocs.yml")
+    return read_site_config(config) if config_file is not None or config.is_file() else None
 
 
 def _render_once(builder: Builder, job: rendered.Job, nav: Path | None) -> int:

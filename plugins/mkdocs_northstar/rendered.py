@@ -82,7 +82,7 @@ def files_of(built: Built) -> dict[str, bytes]:
 
 
 def watched(job: Job) -> tuple[Listing, ...]:
-    """What a change to means a new render: the plan, the site's configuration and its templates."""
+    """What, when it changes, calls for a new render: the plan, the site's configuration, its templates."""
     config = (job.site.config_file,) if job.site is not None else ()
     return tuple(listing(p) for p in (job.plan_dir, *config, *job.settings.template_dirs))
 
