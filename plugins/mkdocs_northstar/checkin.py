@@ -29,7 +29,7 @@ from mkdocs_northstar.load.yamlfile import Loc
 from mkdocs_northstar.model import KeyResult, Kpi, Rock, TeamPeriod
 from mkdocs_northstar.problems import Problem, did_you_mean, printable
 from mkdocs_northstar.progress import band as band_of
-from mkdocs_northstar.progress import expected_share, kr_achieved
+from mkdocs_northstar.progress import kr_achieved, quarter_pace
 from mkdocs_northstar.rules.context import current_period
 from mkdocs_northstar.yamledit import Edit, EditError, append_item, set_value
 
@@ -445,12 +445,7 @@ def _kr_standing(kr: KeyResultExport, entry: Entry, bands: dict[str, str], repor
     status = bands.get(kr.band) or band_of(kr.score, report.plan.settings.score_bands).label
     judged = ""
     quarter = next((q for _, q in report.plan.quarters() if q.id == entry.period), None)
-    settings = report.plan.settings
-    expected = (
-        expected_share(quarter.start, quarter.end, report.as_of, pace=settings.pace, grace_days=settings.grace_days)
-        if quarter is not None
-        else None
-    )
+    expected = quarter_pace(quarter, report.plan.settings, report.as_of).expected if quarter is not None else None
     if kr.kind == "number" and expected is not None:
         judged = f" ({round(expected * 100)}% expected by {report.as_of}"
         judged += f", confidence {round(kr.confidence * 100)}%)" if kr.confidence is not None else ")"

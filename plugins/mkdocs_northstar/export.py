@@ -46,12 +46,12 @@ from mkdocs_northstar.progress import (
     band,
     confidence,
     current_value,
-    expected_share,
     kpi_on_target,
     kpi_value,
     kr_achieved,
     last_check_in,
     latest,
+    quarter_pace,
 )
 from mkdocs_northstar.rules.context import current_period
 
@@ -305,14 +305,7 @@ class _Exporter:
         self.plan, self.index, self.bands = plan, index, bands
         self.leads = {t.id: t.lead for t in plan.teams.teams} if plan.teams is not None else {}
         settings = plan.settings
-        self.paces: dict[str | None, Pace] = {
-            q.id: Pace(
-                expected_share(q.start, q.end, as_of, pace=settings.pace, grace_days=settings.grace_days),
-                settings.aspirational_bar,
-                as_of,
-            )
-            for _, q in plan.quarters()
-        }
+        self.paces: dict[str | None, Pace] = {q.id: quarter_pace(q, settings, as_of) for _, q in plan.quarters()}
         self.cascade = Cascade(index, self.paces)
 
     def band(self, progress: float | None, score: float | None) -> str | None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from mkdocs_northstar.dates import add_days, share_elapsed
-from mkdocs_northstar.model import Band, CheckIn, KeyResult, Kpi, Objective
+from mkdocs_northstar.model import Band, CheckIn, KeyResult, Kpi, Objective, Quarter, Settings
 
 
 def latest(check_ins: Sequence[CheckIn]) -> CheckIn | None:
@@ -138,6 +138,13 @@ def expected_share(start: date, end: date, as_of: date, *, pace: str = "linear",
     if as_of < start:
         return None
     return 1.0 if pace == "end" else share_elapsed(start, end, as_of, after_days=grace_days)
+
+
+def quarter_pace(quarter: Quarter, settings: Settings, as_of: date) -> Pace:
+    """What is expected by `as_of` of work of `quarter`, under the plan's `settings` (pace, grace
+    days and the aspirational bar)."""
+    expected = expected_share(quarter.start, quarter.end, as_of, pace=settings.pace, grace_days=settings.grace_days)
+    return Pace(expected, settings.aspirational_bar, as_of)
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,6 @@ from mkdocs_northstar.progress import (
     Pace,
     band,
     confidence,
-    expected_share,
     is_stale,
     kr_progress,
     kr_score,
@@ -31,6 +30,7 @@ from mkdocs_northstar.progress import (
     measured,
     meets,
     objective_rollup,
+    quarter_pace,
 )
 from mkdocs_northstar.progress import (
     history as in_order,
@@ -268,12 +268,9 @@ class _Period:
 
     def pace(self, day: date) -> Pace:
         settings, quarter = self.plan.settings, self.quarter
-        expected = (
-            expected_share(quarter.start, quarter.end, day, pace=settings.pace, grace_days=settings.grace_days)
-            if quarter is not None
-            else 1.0
+        return (
+            quarter_pace(quarter, settings, day) if quarter is not None else Pace(1.0, settings.aspirational_bar, day)
         )
-        return Pace(expected, settings.aspirational_bar, day)
 
     def key_results(self) -> Iterator[tuple[str, Objective, KeyResult]]:
         for work in self.work:

@@ -40,7 +40,6 @@ from mkdocs_northstar.progress import (
     band,
     confidence,
     current_value,
-    expected_share,
     history,
     is_stale,
     kpi_on_target,
@@ -48,6 +47,7 @@ from mkdocs_northstar.progress import (
     kr_achieved,
     last_check_in,
     latest_note,
+    quarter_pace,
     scorecard,
     trend,
 )
@@ -305,10 +305,10 @@ def build_views(
     whose quarter has not begun.
     """
     settings = plan.settings
-    expected = (
-        expected_share(quarter.start, quarter.end, as_of, pace=settings.pace, grace_days=settings.grace_days)
+    pace = (
+        quarter_pace(quarter, settings, as_of)
         if quarter is not None and as_of is not None
-        else 1.0
+        else Pace(1.0, settings.aspirational_bar, as_of)
     )
     views = Views(
         plan,
@@ -318,7 +318,7 @@ def build_views(
         quarter,
         list(bands or settings.score_bands),
         frozenset(pages),
-        Pace(expected, settings.aspirational_bar, as_of),
+        pace,
         Band(id="not-started", label=not_started, min=0),
         home=home,
     )
