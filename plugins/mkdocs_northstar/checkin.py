@@ -26,15 +26,12 @@ from mkdocs_northstar.exported import KeyResultExport, KpiExport, PlanExport, Ro
 from mkdocs_northstar.index import Entry
 from mkdocs_northstar.load.plan import FileCache
 from mkdocs_northstar.load.yamlfile import Loc
-from mkdocs_northstar.model import KeyResult, Kpi, Rock, TeamPeriod
+from mkdocs_northstar.model import FINISHED, ROCK_STATUSES, KeyResult, Kpi, Rock, TeamPeriod
 from mkdocs_northstar.problems import Problem, did_you_mean, printable
-from mkdocs_northstar.progress import band as band_of
 from mkdocs_northstar.progress import kr_achieved, quarter_pace
 from mkdocs_northstar.rules.context import current_period
 from mkdocs_northstar.yamledit import Edit, EditError, append_item, set_value
 
-ROCK_STATUSES = ("not-started", "on-track", "off-track", "done", "missed", "dropped")
-_FINISHED = ("done", "missed", "dropped")
 _BOM = "\ufeff"
 
 
@@ -281,7 +278,7 @@ def _rock(loc: Loc, rock: Rock, update: Update, day: date) -> list[Operation]:
         raise CheckInError([f"{update.id} is a rock: give its status ({', '.join(ROCK_STATUSES)})"])
     if update.status == rock.status:
         return []  # still where it was: said, nothing to write
-    if rock.status in _FINISHED or rock.done is not None:
+    if rock.status in FINISHED or rock.done is not None:
         raise CheckInError([f"{update.id} is {rock.status}: to reopen it, edit its file (and its `done:` date)"])
     operations: list[Operation] = [("set", loc, "status", update.status)]
     if update.status == "done" and rock.done is None:
@@ -442,7 +439,7 @@ def _kr_standing(kr: KeyResultExport, entry: Entry, bands: dict[str, str], repor
         return f"{kr.id}: {said}; no progress yet (no value)"
     if kr.band is None or kr.score is None:
         return f"{kr.id}: {said}"
-    status = bands.get(kr.band) or band_of(kr.score, report.plan.settings.score_bands).label
+    status = bands[kr.band]  # an id of the same bands the export judged it with
     judged = ""
     quarter = next((q for _, q in report.plan.quarters() if q.id == entry.period), None)
     expected = quarter_pace(quarter, report.plan.settings, report.as_of).expected if quarter is not None else None

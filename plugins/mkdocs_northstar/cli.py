@@ -22,7 +22,7 @@ import yaml
 from mkdocs_northstar import rendered
 from mkdocs_northstar.build import Builder, terminal_progress
 from mkdocs_northstar.check import Report, UsageError, check_plan, judged_as_of, plan_version
-from mkdocs_northstar.checkin import ROCK_STATUSES, CheckInError, Reported, Update, check_in
+from mkdocs_northstar.checkin import CheckInError, Reported, Update, check_in
 from mkdocs_northstar.dates import parse_day, parse_month, parse_week, pinned_day, today, week_of
 from mkdocs_northstar.decide import DecideError, draft_decision
 from mkdocs_northstar.export import export_checkins, export_csv, export_json
@@ -33,6 +33,7 @@ from mkdocs_northstar.history.diff import diff_plans
 from mkdocs_northstar.history.revisions import default_base, plan_at
 from mkdocs_northstar.history.timeline import History, update
 from mkdocs_northstar.load import load_plan
+from mkdocs_northstar.model import ROCK_STATUSES
 from mkdocs_northstar.new_quarter import NewQuarterError, new_quarter
 from mkdocs_northstar.pages.labels import LABELS
 from mkdocs_northstar.pages.render import Renderer

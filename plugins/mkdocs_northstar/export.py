@@ -39,7 +39,7 @@ from mkdocs_northstar.exported import (
     YearExport,
 )
 from mkdocs_northstar.index import Index, Key
-from mkdocs_northstar.model import Band, KeyResult, Kpi, Objective, Plan, Rock, TeamPeriod, Year
+from mkdocs_northstar.model import FINISHED, Band, KeyResult, Kpi, Objective, Plan, Rock, TeamPeriod, Year
 from mkdocs_northstar.problems import did_you_mean
 from mkdocs_northstar.progress import (
     Pace,
@@ -248,7 +248,7 @@ def export_checkins(report: Report, *, period: str | None = None) -> str:
         for kpi in work.kpis:
             rows.append([kpi.id, "KPI", kpi.title, kpi.owner, kpi.unit, kpi.target, kpi.current, kpi.last_check_in])
         for rock in work.rocks:
-            if rock.status not in ("done", "missed", "dropped"):
+            if rock.status not in FINISHED:
                 rows.append([rock.id, "rock", rock.title, rock.owner, "", rock.due, rock.status, ""])
         for row in rows:
             writer.writerow([_cell(_whole(c)) for c in [work.team, *row, "", "", "", "", ""]])

@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal, get_args
 
 from pydantic import (
     AfterValidator,
@@ -532,6 +532,9 @@ class Objective(Model):
 
 
 RockStatus = Literal["not-started", "on-track", "off-track", "done", "missed", "dropped"]
+ROCK_STATUSES: tuple[str, ...] = get_args(RockStatus)
+FINISHED: tuple[str, ...] = ("done", "missed", "dropped")
+"""The statuses that close a rock: nothing is expected of it any more."""
 
 
 class Rock(Model):

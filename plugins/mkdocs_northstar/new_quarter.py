@@ -22,13 +22,12 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from mkdocs_northstar.dates import add_days, add_months
 from mkdocs_northstar.load.plan import EXECUTION_DIR
-from mkdocs_northstar.model import Plan, Quarter, TeamPeriod
+from mkdocs_northstar.model import FINISHED, Plan, Quarter, TeamPeriod
 from mkdocs_northstar.writes import write_atomic
 
 _QUARTER_ID = re.compile(r"(\d{4})-[qQ]([1-4])")
 _RESET = ("check_ins", "current", "confidence", "grade", "done")
 """What a carried key result starts the quarter without: its progress belongs to the old one."""
-_FINISHED = ("done", "missed", "dropped")
 
 
 class NewQuarterError(Exception):
@@ -167,7 +166,7 @@ def _objective(objective: Any, quarter: Quarter) -> Any:
 def _rock(rock: Any, quarter: Quarter) -> Any:
     carried = copy.deepcopy(rock)
     carried.pop("done", None)
-    if carried.get("status") in _FINISHED:
+    if carried.get("status") in FINISHED:
         carried["status"] = "not-started"
     if isinstance(carried.get("due"), date) and carried["due"] < quarter.start:
         carried["due"] = quarter.end

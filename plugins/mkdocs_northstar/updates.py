@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from mkdocs_northstar.checkin import ROCK_STATUSES, Update
+from mkdocs_northstar.checkin import Update
 from mkdocs_northstar.dates import parse_day
+from mkdocs_northstar.model import ROCK_STATUSES
 from mkdocs_northstar.problems import did_you_mean
 
 COLUMNS = ("id", "value", "confidence", "note", "date", "status")

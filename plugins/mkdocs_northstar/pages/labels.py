@@ -295,15 +295,6 @@ def overrides(value: object) -> dict[str, str]:
     return {str(k): str(v) for k, v in value.items()}
 
 
-def with_overrides(value: object) -> dict[str, str]:
-    """Every English label, the site's own words over them.
-
-    Raises:
-        ValueError: as `overrides`.
-    """
-    return {**LABELS, **overrides(value)}
-
-
 def language_code(language: object) -> str:
     """The shipped language a theme's `language` (or `locale`) names, `en` for any other."""
     code = str(language or "en").replace("_", "-").split("-")[0].lower()

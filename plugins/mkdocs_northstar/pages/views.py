@@ -15,6 +15,7 @@ from mkdocs_northstar.cascade import Cascade
 from mkdocs_northstar.dates import add_months
 from mkdocs_northstar.index import Entry, Index, Key
 from mkdocs_northstar.model import (
+    FINISHED,
     Band,
     CheckIn,
     Choice,
@@ -422,7 +423,7 @@ def _rock(views: Views, team: str, rock: Rock) -> RockView:
     entry = views.index.entries.get((period, rock.id))
     link = views.link_of(entry) if entry else Link(rock.title, "rock", views.urls.path("teams", team), rock.id)
     as_of = views.pace.as_of
-    finished = rock.done is not None or rock.status in ("done", "missed", "dropped")
+    finished = rock.done is not None or rock.status in FINISHED
     overdue = as_of is not None and rock.due < as_of and not finished
     return RockView(rock, views.person(rock.owner), views.lineage((period, rock.id)), link, overdue)
 

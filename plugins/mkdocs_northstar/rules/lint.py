@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from mkdocs_northstar.dates import add_days, add_months
 from mkdocs_northstar.load.yamlfile import Loc
-from mkdocs_northstar.model import CheckIn, Strategy
+from mkdocs_northstar.model import FINISHED, CheckIn, Strategy
 from mkdocs_northstar.problems import Problem
 from mkdocs_northstar.progress import is_stale, last_check_in
 from mkdocs_northstar.rules.context import Context
@@ -241,7 +241,7 @@ def _dates(ctx: Context) -> Iterator[Problem]:
             if not quarter.start <= rock.due <= quarter.end:
                 msg = f"rock {rock.id!r} is due {rock.due}, outside {span}"
                 yield ctx.problem("NS312", path, ("rocks", r, "due"), msg)
-            if rock.due < ctx.as_of and rock.done is None and rock.status not in ("done", "missed", "dropped"):
+            if rock.due < ctx.as_of and rock.done is None and rock.status not in FINISHED:
                 msg = (
                     f"rock {rock.id!r} was due {rock.due} and is {rock.status}; "
                     "mark it done, missed or dropped, or move its due date"
