@@ -82,6 +82,7 @@ SLOW = (
     "test_readable.py",
     "test_benchmarks.py",
     "test_publish.py",
+    "test_techdocs.py",
     "test_browser.py",
     "test_one_page.py",
     "test_serve.py",

@@ -57,6 +57,10 @@ class Settings:
     churn_window_months: int = 12
     nav_limit: int = 50
     template_dirs: tuple[Path, ...] = ()
+    techdocs: bool = False
+    """Built for Backstage TechDocs (the site runs `techdocs-core`), whose reader removes the one-page
+    plan's print button: the page links its PDF instead, if `one_page_pdf` (mkdocs_northstar.techdocs)."""
+    one_page_pdf: bool = True
     show_problems: Path | None = None
     """Under `mkdocs serve`: the plan's warnings and notices at the top of every page, their files
     shown relative to this folder. None (a build) leaves the pages as they are."""
@@ -113,6 +117,8 @@ class Builder:
             churn_threshold=settings.churn_threshold,
             churn_window_months=settings.churn_window_months,
             nav_limit=settings.nav_limit,
+            techdocs=settings.techdocs,
+            one_page_pdf=settings.one_page_pdf,
             progress=self.progress,
         )
         renderer = Renderer(settings.template_dirs)

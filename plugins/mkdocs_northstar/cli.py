@@ -39,7 +39,7 @@ from mkdocs_northstar.pages.labels import LABELS
 from mkdocs_northstar.pages.render import Renderer
 from mkdocs_northstar.pages.review_pages import review_markdown, unserved
 from mkdocs_northstar.pages.site import nav_config
-from mkdocs_northstar.pages.urls import Urls
+from mkdocs_northstar.pages.urls import ONE_PAGE_PDF, Urls, beside
 from mkdocs_northstar.pages.views import build_views
 from mkdocs_northstar.pdf import PdfError, print_one_page
 from mkdocs_northstar.problems import CODES, Problem
@@ -155,7 +155,13 @@ def get_parser() -> argparse.ArgumentParser:
         type=Path,
         help="the site's mkdocs.yml, which says where the one-page plan is (default: ./mkdocs.yml, if there)",
     )
-    pdf.add_argument("--out", type=Path, default=Path("one-page-plan.pdf"), help="the PDF to write")
+    where = pdf.add_mutually_exclusive_group()
+    where.add_argument("--out", type=Path, help="the PDF to write (default: one-page-plan.pdf)")
+    where.add_argument(
+        "--in-site",
+        action="store_true",
+        help="write it into the built site, beside the one-page plan, which links it in a TechDocs build",
+    )
     pdf.add_argument("--paper", choices=["a4", "letter"], default="a4", help="sheet size (landscape)")
 
     _rhythm_parsers(sub)
@@ -255,7 +261,7 @@ def _run(args: argparse.Namespace) -> int:
         fail = "undecided" if args.fail_on_strategy_change and args.unless_decided else args.fail_on_strategy_change
         return cmd_diff(args.plan_dir, args.rev_a, args.rev_b, fmt=args.format, fail=fail)
     if args.command == "pdf":
-        return cmd_pdf(args.site, args.out, args.paper, args.config_file)
+        return cmd_pdf(args.site, args.out, args.paper, args.config_file, in_site=args.in_site)
     if args.command == "export":
         return cmd_export(args.plan_dir, fmt=args.format, out=args.out, as_of=args.as_of, period=args.period)
     if args.command == "init":
@@ -503,8 +509,11 @@ def _diff_markdown(changes: list[Change], base: str, head: str, made: tuple[str,
     )
 
 
-def cmd_pdf(site: Path | None, out: Path, paper: str, config_file: Path | None = None) -> int:
-    """Write the one-page plan as a PDF; exit 1 with a clear message when it cannot.
+def cmd_pdf(
+    site: Path | None, out: Path | None, paper: str, config_file: Path | None = None, *, in_site: bool = False
+) -> int:
+    """Write the one-page plan as a PDF to `out`, or with `in_site` beside the page in the site;
+    exit 1 with a clear message when it cannot.
 
     The one-page plan is where the site put it: mkdocs.yml gives `site_dir`, directory URLs (the
     offline plugin turns them off) and the plugin's `path` and `pages`."""
@@ -515,7 +524,9 @@ def cmd_pdf(site: Path | None, out: Path, paper: str, config_file: Path | None =
                 raise PdfError(f"{found.config_file.as_posix()} leaves the one-page plan out of the plugin's pages")
             urls = Urls(found.settings.path.strip("/"), found.settings.directory_urls)
             page, site_dir = urls.url(urls.path("one-page-plan")), found.site_dir
-        written = print_one_page(site or site_dir, out, paper=paper, page=page)
+        root = site or site_dir
+        target = root / beside(page, ONE_PAGE_PDF) if in_site else out or Path(ONE_PAGE_PDF)
+        written = print_one_page(root, target, paper=paper, page=page)
     except (PdfError, SiteConfigError) as exc:
         print(f"northstar pdf: {exc}", file=sys.stderr)
         return 1

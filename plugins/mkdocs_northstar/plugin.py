@@ -27,10 +27,12 @@ from mkdocs_northstar.pages.render import OVERRIDE_DIR
 from mkdocs_northstar.pages.site import nav_config, nav_paths
 from mkdocs_northstar.serve_watch import PlanWatch
 from mkdocs_northstar.site_config import settings_for
+from mkdocs_northstar.techdocs import StyleInliner, built_for_techdocs, techdocs_inliner
 from mkdocs_northstar.writes import UnsafeOutputError, check_plan_outside_docs, check_site_dir, inner_path
 
 if TYPE_CHECKING:  # the server (and the HTTP and file-watching modules it needs) is for serve only
     from mkdocs.livereload import LiveReloadServer
+    from mkdocs.structure.pages import Page
 
 log = get_plugin_logger("northstar")  # messages read "northstar: ...", the plugin's name in mkdocs.yml
 _WRITE_ERRORS = frozenset({errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM})
@@ -65,6 +67,7 @@ class NorthstarConfig(Config):
     churn_threshold = c.Type(int, default=1)
     churn_window_months = c.Type(int, default=12)
     nav_limit = c.Type(int, default=50)
+    one_page_pdf = c.Type(bool, default=True)
     parallel = c.Deprecated(message="'parallel' has no effect any more: pages are rendered in the build's own process")
 
 
@@ -79,6 +82,10 @@ class NorthstarPlugin(BasePlugin[NorthstarConfig]):
         self.base = Path()
         self.watch: PlanWatch | None = None
         self.settings = Settings()
+        self.ours: frozenset[str] = frozenset()
+        """The source paths of the pages this build generated."""
+        self.inliner: StyleInliner | None = None
+        """Set in a TechDocs build: writes the stylesheet into each plan page's style attributes."""
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         self.command = command  # defining on_startup keeps this instance across serve rebuilds
@@ -96,6 +103,10 @@ class NorthstarPlugin(BasePlugin[NorthstarConfig]):
             self.builder = Builder(root, progress=True)
         if STYLESHEET_PATH not in config.extra_css:
             config.extra_css.append(STYLESHEET_PATH)
+        if not built_for_techdocs(config.plugins, config.theme.static_templates):
+            self.inliner = None
+        elif self.inliner is None:  # kept across serve rebuilds
+            self.inliner = techdocs_inliner(STYLESHEET)
         return config
 
     def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
@@ -146,11 +157,18 @@ class NorthstarPlugin(BasePlugin[NorthstarConfig]):
             section = nav_config(built.site.nav, self.config.nav_title)
             pages = [*built.site.pages, *([built.export] if built.export else [])]
         in_nav = set(nav_paths(section)) if section else {p.path for p in pages}
+        self.ours = frozenset(p.path for p in pages)
         for page in pages:
             _add(files, config, page, InclusionLevel.INCLUDED if page.path in in_nav else InclusionLevel.NOT_IN_NAV)
         files.append(File.generated(config, STYLESHEET_PATH, abs_src_path=str(STYLESHEET)))
         if section is not None:
             self._add_nav(files, config, section, frozenset(p.path for p in pages))
+
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
+        """In a TechDocs build, each plan page carries its styles in style attributes (techdocs.py)."""
+        if self.inliner is None or page.file.src_uri not in self.ours:
+            return output
+        return self.inliner(output)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """MkDocs copies a theme's non-HTML files into the site: keep template overrides out of it."""

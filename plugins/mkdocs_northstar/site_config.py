@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from mkdocs_northstar.build import Settings
 from mkdocs_northstar.pages.labels import labels_for
+from mkdocs_northstar.techdocs import built_for_techdocs
 
 if TYPE_CHECKING:  # MkDocs is loaded only by the commands that read a site, not by every command
     from mkdocs.config.defaults import MkDocsConfig
@@ -56,6 +57,8 @@ def settings_for(options: Any, config: MkDocsConfig, show_problems: Path | None 
         churn_threshold=options.churn_threshold,
         churn_window_months=options.churn_window_months,
         nav_limit=options.nav_limit,
+        techdocs=built_for_techdocs(config.plugins, config.theme.static_templates),
+        one_page_pdf=options.one_page_pdf,
         template_dirs=(Path(custom_dir),) if custom_dir else (),
         show_problems=show_problems,
     )

@@ -205,6 +205,7 @@ LABELS: dict[str, str] = {
     "priorities": "This quarter's company priorities",
     "accountabilities": "Accountabilities",
     "print": "Print",
+    "print_pdf": "Landscape PDF",
     "and_more": "and %s more",
     "reviews": "Reviews",
     "objective": "Objective",

@@ -25,7 +25,7 @@ from mkdocs_northstar.pages.labels import LABELS
 from mkdocs_northstar.pages.records import Records, build_records
 from mkdocs_northstar.pages.render import PageTemplateError, Renderer
 from mkdocs_northstar.pages.review_pages import review_pages
-from mkdocs_northstar.pages.urls import Urls
+from mkdocs_northstar.pages.urls import ONE_PAGE_PDF, Urls
 from mkdocs_northstar.pages.views import Link, Views, build_views
 from mkdocs_northstar.problems import Problem
 from mkdocs_northstar.rules import current_period
@@ -112,6 +112,10 @@ class SiteOptions:
     """Set when building next quarter's pages, written before it starts."""
     next_link: Link | None = None
     """Next quarter's pages, when some team has written its plan for it already."""
+    techdocs: bool = False
+    """Built for Backstage TechDocs, which removes the one-page plan's print button: the page links
+    its PDF (`ONE_PAGE_PDF`, beside the page) instead, if `one_page_pdf`."""
+    one_page_pdf: bool = True
     progress: Callable[[str, int, int], None] | None = None
     """Hears ("building the archive", done, total) while past quarters are built."""
 
@@ -339,6 +343,8 @@ class _Pages:
             "company": plan.company.name if plan.company else labels["plan"],
             "owner": self.views.person(plan.strategy.owner),
             "limits": OnePageLimits(),
+            "pdf": ONE_PAGE_PDF if self.options.techdocs and self.options.one_page_pdf else None,
+            "print_button": not self.options.techdocs,
             "strategy_link": strategy_link,
             "teams_link": Link("", "page", urls.path("teams", "index") if "teams" in self.options.pages else path),
         }

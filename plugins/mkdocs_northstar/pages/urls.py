@@ -6,6 +6,15 @@ import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass
 
+ONE_PAGE_PDF = "one-page-plan.pdf"
+"""The one-page plan's PDF, in the folder of the page's HTML file (`northstar pdf --in-site`)."""
+
+
+def beside(url: str, name: str) -> str:
+    """The site path of file `name` in the folder of the page at `url` (a directory URL or .html)."""
+    folder = url if url.endswith("/") or not url else posixpath.dirname(url) + "/"
+    return (folder if folder != "/" else "") + name
+
 
 @dataclass(frozen=True)
 class Urls:
