@@ -17,7 +17,7 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 
 from tests.history_helpers import PlanRepo
-from tests.site_helpers import CLOCK, ENV_QUIET, MKDOCS
+from tests.site_helpers import CLOCK, ENV_QUIET, MKDOCS, sigint_as_at_a_terminal
 
 SITE_CONFIG = "site_name: Faults\ntheme:\n  name: material\nplugins:\n  - search\n  - northstar\n"
 PROBLEMS = "The plan has problems"
@@ -117,10 +117,9 @@ class Served:
 
 
 def _in_child(preexec: Callable[[], None] | None) -> None:
-    """In the child, before exec: Ctrl+C works again. A suite started in the background by a
-    shell (as CI may start it) inherits SIGINT ignored, and so would the server: `stop` would then
-    wait for nothing. Then the caller's own `preexec`."""
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    """In the child, before exec: Ctrl+C works again (else `stop` would wait for nothing), then the
+    caller's own `preexec`."""
+    sigint_as_at_a_terminal()
     if preexec is not None:
         preexec()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from collections.abc import Callable, Mapping
@@ -32,6 +33,13 @@ def real_clock_environ() -> dict[str, str]:
     """This process's environment without faketime's variables, for a child that must see the real
     clock (a benchmark) or fakes its own (two faketimes would stack)."""
     return {k: v for k, v in os.environ.items() if not k.startswith(("FAKETIME", "LD_PRELOAD", "DONT_FAKE"))}
+
+
+def sigint_as_at_a_terminal() -> None:
+    """For a child process, before exec: Ctrl+C's default back. A suite started in the background
+    (`&`, `nohup`, as CI may start it) hands its children SIGINT ignored, and a child that is to be
+    stopped by SIGINT would then never stop."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def git(*args: str, cwd: Path, when: str = COMMIT_DATE, stdin: str | None = None) -> str:

@@ -20,7 +20,7 @@ import pytest
 
 from tests.history_helpers import PlanRepo
 from tests.serve_helpers import PROBLEMS, SITE_CONFIG, Served, drop_read_anything, site_repo, visible
-from tests.site_helpers import article, mkdocs, text_of, tree
+from tests.site_helpers import article, mkdocs, sigint_as_at_a_terminal, text_of, tree
 
 # --- git missing or corrupt ----------------------------------------------------------------------
 
@@ -228,12 +228,6 @@ def on_post_page(output, page, config):
 pages before it have been written: a deterministic point in the middle of writing the site."""
 
 
-def _signals_as_at_a_terminal() -> None:
-    """A suite started in the background (`&`, `nohup`) hands its children SIGINT ignored: give the
-    build SIGINT's default back, so it meets an interrupt as it would in a terminal."""
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-
-
 @pytest.mark.parametrize("how", ["SIGKILL", "SIGINT", "SIGTERM"])
 def test_interrupted_build_leaves_the_plan_alone_and_the_next_build_is_complete(how: str, tmp_path: Path) -> None:
     repos = []
@@ -250,7 +244,7 @@ def test_interrupted_build_leaves_the_plan_alone_and_the_next_build_is_complete(
         "build",
         cwd=repo.root,
         env={"INTERRUPT_AT": "teams/sales.md", "INTERRUPT_WITH": how},
-        preexec_fn=_signals_as_at_a_terminal,
+        preexec_fn=sigint_as_at_a_terminal,  # it meets an interrupt as in a terminal
     )
     assert interrupted.returncode != 0
     written = tree(repo.root / "site")

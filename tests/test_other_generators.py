@@ -15,7 +15,7 @@ import yaml
 from mkdocs.config import load_config
 from mkdocs.structure.files import Files
 
-from tests.site_helpers import CLOCK, copy_project, northstar
+from tests.site_helpers import CLOCK, copy_project, northstar, sigint_as_at_a_terminal
 
 BIN = Path(sys.executable).parent
 OPTIONS = {
@@ -112,6 +112,7 @@ def test_render_watch_renders_again_when_the_plan_or_the_options_change(tmp_path
         stderr=subprocess.PIPE,
         text=True,
         env={**os.environ, **CLOCK},
+        preexec_fn=sigint_as_at_a_terminal,  # noqa: PLW1509 - only signal(); Ctrl+C stops it below, however the suite started
     )
     try:
         strategy = project / "docs" / "plan" / "strategy.md"
