@@ -82,10 +82,8 @@ class NorthstarPlugin(BasePlugin[NorthstarConfig]):
         self.base = Path()
         self.watch: PlanWatch | None = None
         self.settings = Settings()
-        self.ours: frozenset[str] = frozenset()
-        """The source paths of the pages this build generated."""
-        self.inliner: StyleInliner | None = None
-        """Set in a TechDocs build: writes the stylesheet into each plan page's style attributes."""
+        self.ours: frozenset[str] = frozenset()  # the source paths of the pages this build generated
+        self.inliner: StyleInliner | None = None  # a TechDocs build's: styles into plan pages' attributes
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         self.command = command  # defining on_startup keeps this instance across serve rebuilds
@@ -103,10 +101,8 @@ class NorthstarPlugin(BasePlugin[NorthstarConfig]):
             self.builder = Builder(root, progress=True)
         if STYLESHEET_PATH not in config.extra_css:
             config.extra_css.append(STYLESHEET_PATH)
-        if not built_for_techdocs(config.plugins, config.theme.static_templates):
-            self.inliner = None
-        elif self.inliner is None:  # kept across serve rebuilds
-            self.inliner = techdocs_inliner(STYLESHEET)
+        techdocs = built_for_techdocs(config.plugins, config.theme.static_templates)
+        self.inliner = (self.inliner or techdocs_inliner(STYLESHEET)) if techdocs else None  # kept across serves
         return config
 
     def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
@@ -166,9 +162,7 @@ class NorthstarPlugin(BasePlugin[NorthstarConfig]):
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
         """In a TechDocs build, each plan page carries its styles in style attributes (techdocs.py)."""
-        if self.inliner is None or page.file.src_uri not in self.ours:
-            return output
-        return self.inliner(output)
+        return self.inliner(output) if self.inliner is not None and page.file.src_uri in self.ours else output
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """MkDocs copies a theme's non-HTML files into the site: keep template overrides out of it."""
