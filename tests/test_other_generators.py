@@ -15,7 +15,7 @@ import yaml
 from mkdocs.config import load_config
 from mkdocs.structure.files import Files
 
-from tests.site_helpers import CLOCK, copy_project, northstar, sigint_as_at_a_terminal
+from tests.site_helpers import CLOCK, copy_project, northstar, real_clock_environ, sigint_as_at_a_terminal
 
 BIN = Path(sys.executable).parent
 OPTIONS = {
@@ -68,7 +68,6 @@ def test_render_writes_the_plugins_pages_byte_for_byte_and_zensical_builds_them(
 
     # Zensical's runtime hangs under the fake-clock library a faketime run of the suite preloads; nothing
     # here depends on the date, so it runs on the real clock
-    real_clock = {k: v for k, v in os.environ.items() if not k.startswith(("LD_PRELOAD", "FAKETIME", "DONT_FAKE"))}
     build = subprocess.run(
         [str(BIN / "zensical"), "build"],
         cwd=project,
@@ -76,7 +75,7 @@ def test_render_writes_the_plugins_pages_byte_for_byte_and_zensical_builds_them(
         text=True,
         check=False,
         timeout=300,
-        env=real_clock,
+        env=real_clock_environ(),
     )
     assert build.returncode == 0, build.stdout + build.stderr
     strategy = (project / "site" / "plan" / "strategy" / "index.html").read_text(encoding="utf-8")

@@ -16,7 +16,6 @@ import re
 import subprocess
 import sys
 import tarfile
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -28,7 +27,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 from pypdf import PdfReader
 
 from tests.conftest import ROOT
-from tests.site_helpers import CLOCK, ENV_QUIET, git, northstar, require_browser
+from tests.site_helpers import CLOCK, ENV_QUIET, git, northstar, real_clock_environ, require_browser
 from tests.test_readable import AXE, WCAG_AA
 
 DOMPURIFY = (
@@ -143,7 +142,8 @@ def techdocs_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
     bin_dir = venv / "bin"
     install = [str(bin_dir / "python"), "-m", "pip", "--disable-pip-version-check", "-q", "install"]
-    subprocess.run([*install, f"{ROOT}[pdf]", "mkdocs-techdocs-core"], check=True, timeout=900)
+    registry = real_clock_environ()  # the package registry's certificate, on the real clock
+    subprocess.run([*install, f"{ROOT}[pdf]", "mkdocs-techdocs-core"], check=True, timeout=900, env=registry)
     made = northstar(
         "init", "brightwater", "--company", "Brightwater Clinics", "--as-of", "2026-11-24", cwd=tmp, bin_dir=bin_dir
     )
@@ -197,9 +197,13 @@ def browser() -> Iterator[Browser]:
 
 
 def _dompurify() -> str:
+    """DOMPurify's browser build, fetched on the real clock: under faketime (test_clock.py) a
+    certificate would look expired."""
     url, integrity = DOMPURIFY
-    with urllib.request.urlopen(url, timeout=60) as response:  # noqa: S310 - a fixed https URL
-        packed = response.read()
+    fetch = "import sys, urllib.request as u; sys.stdout.buffer.write(u.urlopen(sys.argv[1], timeout=60).read())"
+    packed = subprocess.run(
+        [sys.executable, "-c", fetch, url], env=real_clock_environ(), capture_output=True, check=True, timeout=120
+    ).stdout
     algorithm, digest = integrity.split("-", 1)
     assert base64.b64encode(hashlib.new(algorithm, packed).digest()).decode() == digest
     with tarfile.open(fileobj=io.BytesIO(packed)) as archive:
