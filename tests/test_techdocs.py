@@ -281,6 +281,8 @@ def test_plan_pages_keep_their_look_through_the_techdocs_reader(techdocs_site: P
                             problems.append(f"bar not drawn: {bar}")
                         elif abs(bar["fill"] - bar["share"] * (bar["width"] - 2)) > 1.5:
                             problems.append(f"bar's fill is not its share: {bar}")
+                    if width == 390 and tab.evaluate("document.documentElement.scrollWidth > innerWidth"):
+                        problems.append("the page scrolls sideways")
                     colours = {bar["band"].split()[-1]: bar["colour"] for bar in bars}
                     if len(set(colours.values())) != len(colours):
                         problems.append(f"bands share a colour: {colours}")
