@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
+    from playwright.sync_api import Browser
+
     from tests.serve_helpers import Served
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -88,6 +90,24 @@ SLOW = (
     "test_serve.py",
 )
 """Modules whose tests take seconds to a minute each: real serves, browsers, a faketime re-run."""
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Headless Chromium, shared by a module's browser tests. Skipped where Chromium is missing,
+    except in CI, which must have it (.ci/run installs it)."""
+    from mkdocs_northstar.pdf import find_browser  # noqa: PLC0415 - only browser tests need these
+    from playwright.sync_api import sync_playwright  # noqa: PLC0415
+
+    from tests.site_helpers import require_browser  # noqa: PLC0415 - it imports this module
+
+    require_browser()
+    chromium = find_browser()
+    assert chromium is not None, "CI must install Chromium (see .ci/run)"
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
+        yield launched
+        launched.close()
 
 
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:

@@ -13,8 +13,7 @@ from pathlib import Path
 
 import axe_playwright_python
 import pytest
-from mkdocs_northstar.pdf import find_browser
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 from pypdf import PdfReader
 
 from tests.site_helpers import copy_project, git, mkdocs, northstar, require_browser
@@ -89,16 +88,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]
 class _Quiet(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         return
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    chromium = find_browser()
-    assert chromium is not None, "CI must install Chromium (see .ci/run)"
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
-        yield launched
-        launched.close()
 
 
 def _pages(site: Path) -> list[str]:

@@ -16,14 +16,13 @@ import re
 import subprocess
 import sys
 import tarfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import yaml
 from mkdocs_northstar.build import Builder, Settings
-from mkdocs_northstar.pdf import find_browser, serve
-from playwright.sync_api import Browser, Page, sync_playwright
+from mkdocs_northstar.pdf import serve
+from playwright.sync_api import Browser, Page
 from pypdf import PdfReader
 
 from tests.conftest import ROOT
@@ -183,17 +182,6 @@ def techdocs_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert printed.returncode == 0, printed.stderr
     assert printed.stdout.strip().endswith("site/one-page-plan/one-page-plan.pdf")
     return project / "site"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    require_browser()
-    chromium = find_browser()
-    assert chromium is not None, "CI must install Chromium (see .ci/run)"
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
-        yield launched
-        launched.close()
 
 
 def _dompurify() -> str:
