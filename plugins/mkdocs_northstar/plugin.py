@@ -27,7 +27,7 @@ from mkdocs_northstar.pages.render import OVERRIDE_DIR
 from mkdocs_northstar.pages.site import nav_config, nav_paths
 from mkdocs_northstar.serve_watch import PlanWatch
 from mkdocs_northstar.site_config import settings_for
-from mkdocs_northstar.techdocs import StyleInliner, built_for_techdocs, techdocs_inliner
+from mkdocs_northstar.techdocs import StyleInliner, techdocs_inliner
 from mkdocs_northstar.writes import UnsafeOutputError, check_plan_outside_docs, check_site_dir, inner_path
 
 if TYPE_CHECKING:  # the server (and the HTTP and file-watching modules it needs) is for serve only
@@ -101,8 +101,6 @@ class NorthstarPlugin(BasePlugin[NorthstarConfig]):
             self.builder = Builder(root, progress=True)
         if STYLESHEET_PATH not in config.extra_css:
             config.extra_css.append(STYLESHEET_PATH)
-        techdocs = built_for_techdocs(config.plugins, config.theme.static_templates)
-        self.inliner = (self.inliner or techdocs_inliner(STYLESHEET)) if techdocs else None  # kept across serves
         return config
 
     def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
@@ -120,6 +118,7 @@ class NorthstarPlugin(BasePlugin[NorthstarConfig]):
         assert self.builder is not None  # noqa: S101 - on_config always runs first
         show = self.base if self.command == "serve" else None
         settings = self.settings = settings_for(self.config, config, show)
+        self.inliner = (self.inliner or techdocs_inliner(STYLESHEET)) if settings.techdocs else None  # kept in serve
         try:
             built = self.built = self.builder.build(settings)
         except UsageError as exc:
