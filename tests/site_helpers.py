@@ -77,11 +77,12 @@ def mkdocs(
     timeout: int = 180,
     env: Mapping[str, str] | None = None,
     preexec_fn: Callable[[], object] | None = None,
+    bin_dir: Path = MKDOCS.parent,
 ) -> subprocess.CompletedProcess[str]:
     """The real `mkdocs ARGS`, quiet and reproducible; `env` adds to its environment, `preexec_fn`
-    runs in the child first (to set a resource limit, say)."""
+    runs in the child first (to set a resource limit, say), `bin_dir` holds another environment's."""
     return subprocess.run(
-        [str(MKDOCS), *args],
+        [str(bin_dir / "mkdocs"), *args],
         cwd=cwd,
         capture_output=True,
         text=True,

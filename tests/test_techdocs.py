@@ -11,7 +11,6 @@ import base64
 import hashlib
 import io
 import json
-import os
 import re
 import subprocess
 import sys
@@ -26,7 +25,7 @@ from playwright.sync_api import Browser, Page
 from pypdf import PdfReader
 
 from tests.conftest import ROOT
-from tests.site_helpers import CLOCK, ENV_QUIET, git, northstar, real_clock_environ, require_browser
+from tests.site_helpers import git, mkdocs, northstar, real_clock_environ, require_browser
 from tests.test_readable import AXE, WCAG_AA
 
 DOMPURIFY = (
@@ -167,16 +166,7 @@ def techdocs_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     git("init", "-q", "-b", "main", cwd=project)
     git("add", ".", cwd=project)
     git("commit", "-q", "-m", "plan", cwd=project)
-    env = {**os.environ, **ENV_QUIET, **CLOCK}
-    build = subprocess.run(
-        [str(bin_dir / "mkdocs"), "build", "--strict"],
-        check=False,
-        cwd=project,
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-    )
+    build = mkdocs("build", "--strict", cwd=project, timeout=300, bin_dir=bin_dir)
     assert build.returncode == 0, build.stderr
     printed = northstar("pdf", "--in-site", cwd=project, bin_dir=bin_dir)
     assert printed.returncode == 0, printed.stderr

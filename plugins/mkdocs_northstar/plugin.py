@@ -27,7 +27,7 @@ from mkdocs_northstar.pages.render import OVERRIDE_DIR
 from mkdocs_northstar.pages.site import nav_config, nav_paths
 from mkdocs_northstar.serve_watch import PlanWatch
 from mkdocs_northstar.site_config import settings_for
-from mkdocs_northstar.techdocs import StyleInliner, techdocs_inliner
+from mkdocs_northstar.techdocs import techdocs_inliner
 from mkdocs_northstar.writes import UnsafeOutputError, check_plan_outside_docs, check_site_dir, inner_path
 
 if TYPE_CHECKING:  # the server (and the HTTP and file-watching modules it needs) is for serve only
@@ -83,7 +83,7 @@ class NorthstarPlugin(BasePlugin[NorthstarConfig]):
         self.watch: PlanWatch | None = None
         self.settings = Settings()
         self.ours: frozenset[str] = frozenset()  # the source paths of the pages this build generated
-        self.inliner: StyleInliner | None = None  # a TechDocs build's: styles into plan pages' attributes
+        self.inliner: Callable[[str], str] | None = None  # a TechDocs build's: styles into plan pages' attributes
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         self.command = command  # defining on_startup keeps this instance across serve rebuilds

@@ -14,7 +14,7 @@ button, whose script TechDocs would remove.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import css_inline
@@ -41,24 +41,16 @@ def techdocs_stylesheet(stylesheet: str, techdocs: str) -> str:
     return _USE.sub(lambda use: palette.get(use.group(1), use.group(0)), f"{stylesheet}\n{techdocs}")
 
 
-class StyleInliner:
-    """Writes a stylesheet's rules into the style attributes of the elements they match; the page's
-    own `<style>` elements and links stay as they are (outside TechDocs they still apply)."""
-
-    def __init__(self, stylesheet: str) -> None:
-        self._inliner = css_inline.CSSInliner(
-            inline_style_tags=False,
-            keep_style_tags=True,
-            keep_link_tags=True,
-            load_remote_stylesheets=False,
-            extra_css=stylesheet,
-        )
-
-    def __call__(self, html: str) -> str:
-        return self._inliner.inline(html)
-
-
-def techdocs_inliner(stylesheet: Path) -> StyleInliner:
-    """The inliner for plan pages built for TechDocs, from Northstar's `stylesheet`."""
+def techdocs_inliner(stylesheet: Path) -> Callable[[str], str]:
+    """For plan pages built for TechDocs: a page's HTML with Northstar's `stylesheet` written into
+    the style attributes of the elements its rules match. The page's own `<style>` elements and
+    links stay as they are (outside TechDocs they still apply)."""
     css = techdocs_stylesheet(stylesheet.read_text(encoding="utf-8"), TECHDOCS_CSS.read_text(encoding="utf-8"))
-    return StyleInliner(css)
+    inliner = css_inline.CSSInliner(
+        inline_style_tags=False,
+        keep_style_tags=True,
+        keep_link_tags=True,
+        load_remote_stylesheets=False,
+        extra_css=css,
+    )
+    return inliner.inline
